@@ -1,0 +1,109 @@
+/**
+ * results.json — a contract CI scripts depend on. Add fields; never rename or remove.
+ */
+
+export type ErrorClass =
+  | 'http_4xx'
+  | 'http_429'
+  | 'http_5xx'
+  | 'timeout'
+  | 'network'
+  | 'stream_cut'
+  | 'bad_response';
+
+export const ERROR_CLASSES: readonly ErrorClass[] = [
+  'http_4xx',
+  'http_429',
+  'http_5xx',
+  'timeout',
+  'network',
+  'stream_cut',
+  'bad_response',
+];
+
+/** Summary of one HDR histogram. Latencies are reported in milliseconds. */
+export interface MetricSummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  unit: 'ms';
+  /** HdrHistogram compressed base64 (values recorded in microseconds). */
+  hdr: string;
+}
+
+/** metrics.<metric>.<label> where label is `all`, `model=<m>`, `phase=<name>`. */
+export type MetricsByLabel = Record<string, Record<string, MetricSummary>>;
+
+export interface Counts {
+  /** Arrivals the plan asked for that were sent (ok + failed). */
+  requests: number;
+  ok: number;
+  failed: number;
+  /** Arrivals not sent because maxInFlight was reached. */
+  dropped: number;
+  byClass: Record<ErrorClass, number>;
+  /** Per-label counts (same labels as metrics). */
+  byLabel: Record<string, { requests: number; ok: number; failed: number; dropped: number }>;
+}
+
+export interface ThresholdVerdict {
+  metric: string;
+  expr: string;
+  /** The observed value in the threshold's unit (ms, or a fraction for rates); null when no data. */
+  actual: number | null;
+  pass: boolean;
+  field?: string;
+}
+
+export interface Results {
+  meta: {
+    tool: 'llm-bench';
+    version: string;
+    scenario: string;
+    scenarioFile: string;
+    scenarioHash: string;
+    seed: number;
+    node: string;
+    host: string;
+    platform: string;
+    startedAt: string;
+    endedAt: string;
+    durationMs: number;
+    plannedDurationMs: number;
+    target: { kind: string; url: string; api: string; model: string };
+  };
+  metrics: MetricsByLabel;
+  counts: Counts;
+  tokens: {
+    input: number;
+    output: number;
+    /** Where output counts came from: usage (server), tiktoken (counted), mixed, none. */
+    outputSource: 'usage' | 'tiktoken' | 'mixed' | 'none';
+    /** Planned input/output budget of all prompts the plan sent. */
+    plannedInput: number;
+    plannedOutput: number;
+    /** Mean tokens per content event; > 1 means the server batches tokens into chunks. */
+    tokensPerEvent: number | null;
+  };
+  throughput: {
+    requestsPerSecond: number;
+    outputTokensPerSecond: number;
+  };
+  errorRate: number;
+  phases: Array<{ name: string; kind: 'open' | 'closed'; startMs: number; durationMs: number; planned: number }>;
+  thresholds: ThresholdVerdict[];
+  client: {
+    eventLoopDelayP99Ms: number;
+    scheduleSlipP99Ms: number;
+    cpuPercent: number;
+    saturated: boolean;
+    reasons: string[];
+  };
+  errors: Array<{ class: ErrorClass; status?: number; message: string; count: number }>;
+}

@@ -1,0 +1,130 @@
+/**
+ * Shapes that cross stage boundaries. Each stage owns its internals; only what flows
+ * from one folder to the next lives here.
+ */
+
+/** Durations are normalised to milliseconds when the scenario loads. */
+export type Millis = number;
+
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  content: string;
+  name?: string;
+  tool_call_id?: string;
+}
+
+/** One prompt with its token budget computed before the run. */
+export interface Prompt {
+  id: string;
+  messages: ChatMessage[];
+  maxOutputTokens: number;
+  /** Chat-formatted input tokens (tiktoken, with per-message overhead). */
+  inputTokens: number;
+}
+
+export interface SyntheticSpec {
+  inputTokens: { mean: number; stddev: number };
+  outputTokens: { mean: number; stddev: number };
+  count: number;
+}
+
+export interface DatasetSpec {
+  /** Absolute path of a JSONL file (resolved against the scenario file). */
+  file?: string;
+  synthetic?: SyntheticSpec;
+  maxOutputTokens: number;
+  order: 'sequential' | 'shuffle';
+}
+
+export interface MockOptions {
+  ttft: { median: Millis; p99: Millis };
+  tokensPerSecond: number;
+  /** Output length when the request names no max tokens. */
+  defaultOutputTokens: number;
+  seed: number;
+}
+
+export interface HttpOptions {
+  h2: boolean;
+  /** undici pool size; default = maxInFlight for HTTP/1.1. */
+  connections?: number;
+}
+
+export interface TargetSpec {
+  kind: 'mock' | 'url';
+  /** Base URL including /v1. For kind mock it is filled in once the mock listens. */
+  url: string;
+  api: 'chat';
+  model: string;
+  apiKeyEnv: string;
+  timeout: Millis;
+  stream: boolean;
+  streamUsage: boolean;
+  http: HttpOptions;
+  /** Extra request headers (never logged if they look like credentials). */
+  headers: Record<string, string>;
+}
+
+export type Arrival = 'constant' | 'poisson' | 'gamma';
+
+export interface OpenPhase {
+  kind: 'open';
+  name: string;
+  duration: Millis;
+  arrival: Arrival;
+  /** requests/s at the phase start */
+  rate: number;
+  /** requests/s at the phase end (linear ramp); equals rate when absent */
+  rampTo: number;
+  /** gamma shape: < 1 burstier than poisson, 1 = poisson, > 1 smoother */
+  burstiness: number;
+}
+
+export interface ClosedPhase {
+  kind: 'closed';
+  name: string;
+  duration: Millis;
+  concurrency: number;
+}
+
+export type Phase = OpenPhase | ClosedPhase;
+
+export interface LoadSpec {
+  maxInFlight: number;
+  phases: Phase[];
+}
+
+export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+/** A threshold parsed when the scenario loads, evaluated purely on results. */
+export interface ThresholdSpec {
+  /** metric key as written: ttft, e2e, errorRate, ... */
+  metric: string;
+  /** the expression as the user wrote it, e.g. "p95 < 800ms" */
+  expr: string;
+  /** p50, p90, p95, p99, p99.9, mean, min, max, count, rate */
+  stat: string;
+  op: Comparator;
+  /** value in the metric's unit: ms for latencies, a fraction 0..1 for rates */
+  value: number;
+  /** scenario field path, e.g. thresholds.ttft[0] */
+  field: string;
+}
+
+export interface OutputSpec {
+  /** Absolute directory the run writes into. */
+  dir: string;
+}
+
+export interface Scenario {
+  name: string;
+  seed: number;
+  /** Absolute path of the scenario file, or '<inline>' */
+  file: string;
+  target: TargetSpec;
+  dataset: DatasetSpec;
+  load: LoadSpec;
+  mock: MockOptions;
+  thresholds: ThresholdSpec[];
+  output: OutputSpec;
+}
