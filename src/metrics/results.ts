@@ -96,7 +96,8 @@ export interface Results {
     outputTokensPerSecond: number;
   };
   errorRate: number;
-  phases: Array<{ name: string; kind: 'open' | 'closed'; startMs: number; durationMs: number; planned: number }>;
+  /** planned = arrivals the open-loop plan holds; null for closed phases. */
+  phases: Array<{ name: string; kind: 'open' | 'closed'; startMs: number; durationMs: number; planned: number | null }>;
   thresholds: ThresholdVerdict[];
   client: {
     eventLoopDelayP99Ms: number;

@@ -1,0 +1,94 @@
+/**
+ * Commander wiring and the one place that turns errors into exit codes. Commands are
+ * imported lazily so `llm-bench --help` never loads tiktoken or undici.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { formatUserError, UserError } from '../errors.js';
+import { toolVersion } from '../version.js';
+
+export interface CliIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const defaultIo: CliIo = {
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+};
+
+function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('llm-bench')
+    .description('Load, soak and chaos benchmarks for OpenAI-compatible LLM APIs')
+    .version(toolVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('run')
+    .description('run a scenario and write results.json; exits 1 when a threshold fails')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--duration <duration>', 'total run time, phases scaled to fit (e.g. 30s, 2m)')
+    .option('--rate <req/s>', 'open-loop rate for every open phase (ramps scaled alike)', positiveNumber('--rate'))
+    .option('--out <dir>', 'output directory (default: the scenario output.dir)')
+    .option('--target-url <url>', 'send to this OpenAI-compatible base URL (incl. /v1) instead of the mock')
+    .action(async (file: string, flags: { duration?: string; rate?: number; out?: string; targetUrl?: string }) => {
+      const { runCommand } = await import('./run.js');
+      exitCode = await runCommand(file, flags, io);
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario (schema, dataset, thresholds) without sending anything')
+    .argument('<scenario>', 'scenario YAML file')
+    .action(async (file: string) => {
+      const { validateCommand } = await import('./validate.js');
+      exitCode = await validateCommand(file, io);
+    });
+
+  program
+    .command('tokens')
+    .description('count each prompt\'s input tokens and budget with tiktoken (cached beside the file)')
+    .argument('<file>', 'JSONL dataset')
+    .option('--model <model>', 'model whose encoding to use', 'gpt-4o-mini')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (file: string, flags: { model?: string; json?: boolean }) => {
+      const { tokensCommand } = await import('./tokens.js');
+      exitCode = await tokensCommand(file, flags, { out: io.out });
+    });
+
+  program
+    .command('mock')
+    .description('serve the built-in OpenAI-compatible mock until interrupted')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--seed <n>', 'seed for latencies and text', '0')
+    .action(async (flags: { port: string; host: string; seed: string }) => {
+      const { serveMock } = await import('./serve-mock.js');
+      exitCode = await serveMock(flags, io);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; usage errors are bad input.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UserError) {
+      io.err(`llm-bench: ${formatUserError(err)}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  return exitCode;
+}

@@ -1,0 +1,25 @@
+import { UserError } from '../errors.js';
+import type { CliIo } from './main.js';
+import { mockCommand } from './mock.js';
+
+function integerFlag(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UserError(`${flag} needs an integer from ${min} to ${max}, got "${value}"`, { where: flag });
+  }
+  return n;
+}
+
+/** Serves the mock in this process until SIGINT or SIGTERM. */
+export async function serveMock(flags: { port: string; host: string; seed: string }, io: CliIo): Promise<number> {
+  const handle = await mockCommand(
+    { port: integerFlag('--port', flags.port, 0, 65535), host: flags.host, seed: integerFlag('--seed', flags.seed, 0, 2 ** 32 - 1) },
+    { out: io.out },
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await handle.close();
+  return 0;
+}

@@ -1,0 +1,101 @@
+/**
+ * The open-loop arrival plan: every intended start time, derived from the phases and the
+ * seed before the run begins — never from when the previous request went out.
+ *
+ * All three arrival kinds share one construction (time rescaling): draw cumulative
+ * unit-mean "arrival counts" S_n — exactly n for constant, Exp(1) increments for poisson,
+ * Gamma(k, 1/k) increments for gamma — and map each through the inverse of the phase's
+ * integrated rate Λ(t). A linear ramp from r0 to r1 over D seconds has
+ * Λ(t) = r0·t + (r1 − r0)·t² / (2D), which inverts in closed form.
+ */
+import type { LoadSpec, OpenPhase, Phase } from '../types.js';
+import { createUniform, exponential, gammaUnitMean } from './random.js';
+
+export interface PhaseWindow {
+  index: number;
+  phase: Phase;
+  /** ms from run start */
+  start: number;
+  end: number;
+}
+
+export function phaseWindows(load: LoadSpec): PhaseWindow[] {
+  let start = 0;
+  return load.phases.map((phase, index) => {
+    const w = { index, phase, start, end: start + phase.duration };
+    start = w.end;
+    return w;
+  });
+}
+
+export function plannedDuration(load: LoadSpec): number {
+  return load.phases.reduce((sum, p) => sum + p.duration, 0);
+}
+
+/** Λ(t): expected arrivals in the first t seconds of a (possibly ramped) phase. */
+export function integratedRate(phase: OpenPhase, tSec: number): number {
+  const d = phase.duration / 1000;
+  const slope = d > 0 ? (phase.rampTo - phase.rate) / d : 0;
+  return phase.rate * tSec + (slope * tSec * tSec) / 2;
+}
+
+/** Λ⁻¹(s) in seconds, or Infinity when the phase never reaches s arrivals. */
+export function inverseIntegratedRate(phase: OpenPhase, s: number): number {
+  const d = phase.duration / 1000;
+  if (s > integratedRate(phase, d) + 1e-9) return Infinity;
+  const a = d > 0 ? (phase.rampTo - phase.rate) / (2 * d) : 0;
+  const b = phase.rate;
+  if (Math.abs(a) < 1e-12) return b > 0 ? s / b : Infinity;
+  const disc = b * b + 4 * a * s;
+  // Numerically stable root of a·t² + b·t − s = 0 for either sign of a.
+  return disc <= 0 ? -b / (2 * a) : (2 * s) / (b + Math.sqrt(disc));
+}
+
+/** Phase seeds are derived from the scenario seed so each phase is reproducible on its own. */
+export function phaseSeed(seed: number, phaseIndex: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(phaseIndex + 1, 0xc2b2ae35)) >>> 0;
+}
+
+/**
+ * Intended start times (ms from the phase start) of one open phase, lazily: a six-hour
+ * soak never materialises its plan in memory.
+ */
+export function* openPhaseArrivals(phase: OpenPhase, seed: number): Generator<number> {
+  const durSec = phase.duration / 1000;
+  const uniform = createUniform(seed);
+  let s = 0;
+  for (let n = 0; ; n++) {
+    if (phase.arrival === 'constant') s = n;
+    else if (phase.arrival === 'poisson') s += exponential(uniform);
+    else s += gammaUnitMean(uniform, phase.burstiness);
+    const t = inverseIntegratedRate(phase, s);
+    if (!(t < durSec)) return;
+    yield t * 1000;
+  }
+}
+
+export interface PlannedArrival {
+  /** ms from run start */
+  at: number;
+  phase: number;
+}
+
+/** The whole open-loop plan across phases, in time order (closed phases contribute none). */
+export function* arrivalPlan(load: LoadSpec, seed: number): Generator<PlannedArrival> {
+  for (const w of phaseWindows(load)) {
+    if (w.phase.kind !== 'open') continue;
+    for (const t of openPhaseArrivals(w.phase, phaseSeed(seed, w.index))) {
+      yield { at: w.start + t, phase: w.index };
+    }
+  }
+}
+
+/** Planned arrivals per phase (null for closed phases, whose count depends on the target). */
+export function plannedCounts(load: LoadSpec, seed: number): Array<number | null> {
+  return phaseWindows(load).map((w) => {
+    if (w.phase.kind !== 'open') return null;
+    let n = 0;
+    for (const _ of openPhaseArrivals(w.phase, phaseSeed(seed, w.index))) n++;
+    return n;
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * Turns finished RequestRecords into HDR histograms per metric × label, counts and tokens.
+ * Memory is constant in the number of requests: nothing per request is kept.
+ */
+import type { RequestRecord } from '../record.js';
+import { newHistogram, recordMs, summarize, type Histogram } from './hdr.js';
+import { ERROR_CLASSES, type Counts, type ErrorClass, type MetricsByLabel } from './results.js';
+
+export const LATENCY_METRICS = [
+  'queue',
+  'send',
+  'connect',
+  'tls',
+  'ttfb',
+  'ttft',
+  'itl',
+  'tpot',
+  'e2e',
+  'ttft_from_intended',
+  'e2e_from_intended',
+] as const;
+export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+
+interface LabelCounts {
+  requests: number;
+  ok: number;
+  failed: number;
+  dropped: number;
+}
+
+const MAX_ERROR_KINDS = 50;
+
+export interface RecorderOptions {
+  model: string;
+  phaseNames: string[];
+  /** counts output tokens of JSON-escaped pieces when the server sent no usage */
+  countTokens?: (escapedPieces: string[]) => number;
+  /** the prompt's precomputed input tokens, used when the server sent no usage */
+  inputTokensOf?: (promptIndex: number) => number;
+}
+
+export class MetricsRecorder {
+  private readonly hists = new Map<LatencyMetric, Map<string, Histogram>>();
+  private readonly labelsByPhase: string[][];
+  private readonly labelCounts = new Map<string, LabelCounts>();
+  private readonly byClass = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
+  private readonly errorKinds = new Map<string, { class: ErrorClass; status?: number; message: string; count: number }>();
+  readonly tokens = { input: 0, output: 0, fromUsage: 0, fromTiktoken: 0, contentEvents: 0, eventsWithUsage: 0, outputWithUsage: 0 };
+  requests = 0;
+  ok = 0;
+  failed = 0;
+  dropped = 0;
+
+  constructor(private readonly opts: RecorderOptions) {
+    this.labelsByPhase = opts.phaseNames.map((p) => ['all', `model=${opts.model}`, `phase=${p}`]);
+    for (const m of LATENCY_METRICS) this.hists.set(m, new Map());
+  }
+
+  private labels(phase: number): string[] {
+    return this.labelsByPhase[phase] ?? ['all'];
+  }
+
+  private record(metric: LatencyMetric, labels: string[], ms: number): void {
+    if (!(ms >= 0)) return; // NaN (stamp missing) or negative (clock misuse) never enters a histogram
+    const byLabel = this.hists.get(metric)!;
+    for (const label of labels) {
+      let h = byLabel.get(label);
+      if (!h) byLabel.set(label, (h = newHistogram()));
+      recordMs(h, ms);
+    }
+  }
+
+  private count(labels: string[], field: keyof LabelCounts): void {
+    for (const label of labels) {
+      let c = this.labelCounts.get(label);
+      if (!c) this.labelCounts.set(label, (c = { requests: 0, ok: 0, failed: 0, dropped: 0 }));
+      c[field]++;
+    }
+  }
+
+  recordDropped(phase: number): void {
+    this.dropped++;
+    this.count(this.labels(phase), 'dropped');
+  }
+
+  recordRequest(rec: RequestRecord): void {
+    const labels = this.labels(rec.phase);
+    this.requests++;
+    this.count(labels, 'requests');
+    this.record('queue', labels, rec.dispatched - rec.intended);
+    this.record('send', labels, rec.sent - rec.dispatched);
+    this.record('connect', labels, rec.connected - rec.connectStart);
+    this.record('tls', labels, rec.tlsDone - rec.connected);
+    if (rec.errorClass !== null) {
+      this.failed++;
+      this.count(labels, 'failed');
+      this.recordError(rec);
+      return;
+    }
+    this.ok++;
+    this.count(labels, 'ok');
+    this.record('ttfb', labels, rec.headers - rec.sent);
+    const last = Number.isNaN(rec.lastToken) ? rec.end : rec.lastToken;
+    this.record('ttft', labels, rec.firstToken - rec.sent);
+    this.record('e2e', labels, last - rec.sent);
+    this.record('ttft_from_intended', labels, rec.firstToken - rec.intended);
+    this.record('e2e_from_intended', labels, last - rec.intended);
+    const times = rec.tokenTimes;
+    for (let i = 1; i < times.length; i++) this.record('itl', labels, times[i]! - times[i - 1]!);
+
+    const output = this.outputTokens(rec);
+    if (output > 1) this.record('tpot', labels, (rec.lastToken - rec.firstToken) / (output - 1));
+    this.tokens.output += output;
+    this.tokens.contentEvents += times.length;
+    if (rec.usageOutputTokens !== null) {
+      this.tokens.eventsWithUsage += times.length;
+      this.tokens.outputWithUsage += output;
+    }
+    this.tokens.input += rec.usageInputTokens ?? this.opts.inputTokensOf?.(rec.promptIndex) ?? 0;
+  }
+
+  private outputTokens(rec: RequestRecord): number {
+    if (rec.usageOutputTokens !== null) {
+      this.tokens.fromUsage++;
+      return rec.usageOutputTokens;
+    }
+    if (this.opts.countTokens && rec.contentPieces.length > 0) {
+      this.tokens.fromTiktoken++;
+      return this.opts.countTokens(rec.contentPieces);
+    }
+    return rec.tokenTimes.length;
+  }
+
+  private recordError(rec: RequestRecord): void {
+    const cls = rec.errorClass!;
+    this.byClass[cls]++;
+    const message = (rec.errorMessage ?? cls).slice(0, 300);
+    const key = `${cls}|${rec.status}|${message}`;
+    const kind = this.errorKinds.get(key);
+    if (kind) kind.count++;
+    else if (this.errorKinds.size < MAX_ERROR_KINDS) {
+      this.errorKinds.set(key, { class: cls, ...(rec.status ? { status: rec.status } : {}), message, count: 1 });
+    }
+  }
+
+  histogram(metric: LatencyMetric, label = 'all'): Histogram | undefined {
+    return this.hists.get(metric)?.get(label);
+  }
+
+  metrics(): MetricsByLabel {
+    const out: MetricsByLabel = {};
+    for (const [metric, byLabel] of this.hists) {
+      if (byLabel.size === 0) continue;
+      out[metric] = {};
+      for (const [label, h] of byLabel) out[metric]![label] = summarize(h);
+    }
+    return out;
+  }
+
+  counts(): Counts {
+    return {
+      requests: this.requests,
+      ok: this.ok,
+      failed: this.failed,
+      dropped: this.dropped,
+      byClass: { ...this.byClass },
+      byLabel: Object.fromEntries(this.labelCounts),
+    };
+  }
+
+  errors(): Array<{ class: ErrorClass; status?: number; message: string; count: number }> {
+    return [...this.errorKinds.values()].sort((a, b) => b.count - a.count);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Reads only what the stamps need out of a Chat Completions chunk, without JSON.parse on
+ * the hot path for compact JSON (what OpenAI and vLLM send). Spaced JSON falls back to
+ * a full parse; both paths give the same answer.
+ */
+
+export interface ChunkFacts {
+  /** the chunk carries content, reasoning or a tool-call delta (a role-only chunk does not) */
+  content: boolean;
+  /** JSON-escaped text of the content/reasoning/arguments delta, when any */
+  piece: string | null;
+  finishReason: string | null;
+  usage: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error: string | null;
+}
+
+const CONTENT_KEYS = ['"content":"', '"reasoning_content":"', '"reasoning":"'] as const;
+
+/** Index just past the closing quote of a JSON string whose body starts at `from`. */
+function stringEnd(s: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const q = s.indexOf('"', i);
+    if (q < 0) return -1;
+    let bs = 0;
+    for (let j = q - 1; j >= from && s.charCodeAt(j) === 92; j--) bs++;
+    if ((bs & 1) === 0) return q;
+    i = q + 1;
+  }
+}
+
+function compactFacts(data: string): ChunkFacts {
+  const facts: ChunkFacts = { content: false, piece: null, finishReason: null, usage: null, error: null };
+  const delta = data.indexOf('"delta":{');
+  if (delta >= 0) {
+    for (const key of CONTENT_KEYS) {
+      const k = data.indexOf(key, delta);
+      if (k < 0) continue;
+      const start = k + key.length;
+      if (data.charCodeAt(start) === 34) continue; // empty string: role-only opening chunk
+      const end = stringEnd(data, start);
+      facts.content = true;
+      facts.piece = end < 0 ? null : data.slice(start, end);
+      break;
+    }
+    if (!facts.content && data.indexOf('"tool_calls":[', delta) >= 0) {
+      facts.content = true;
+      const a = data.indexOf('"arguments":"', delta);
+      if (a >= 0) {
+        const end = stringEnd(data, a + 13);
+        facts.piece = end < 0 ? null : data.slice(a + 13, end);
+      }
+    }
+    const f = data.indexOf('"finish_reason":"', delta);
+    if (f >= 0) facts.finishReason = data.slice(f + 17, data.indexOf('"', f + 17));
+  }
+  if (data.indexOf('"usage":{') >= 0 || data.indexOf('"error":{') >= 0) {
+    const parsed = parsedFacts(data);
+    facts.usage = parsed.usage;
+    facts.error = parsed.error;
+  }
+  return facts;
+}
+
+function parsedFacts(data: string): ChunkFacts {
+  const facts: ChunkFacts = { content: false, piece: null, finishReason: null, usage: null, error: null };
+  let obj: any;
+  try {
+    obj = JSON.parse(data);
+  } catch {
+    facts.error = `malformed chunk: ${data.slice(0, 120)}`;
+    return facts;
+  }
+  if (obj && typeof obj === 'object' && obj.error) {
+    facts.error = typeof obj.error.message === 'string' ? obj.error.message : JSON.stringify(obj.error).slice(0, 200);
+  }
+  const choice = Array.isArray(obj?.choices) ? obj.choices[0] : undefined;
+  const delta = choice?.delta;
+  if (delta) {
+    const text = [delta.content, delta.reasoning_content, delta.reasoning].find(
+      (v) => typeof v === 'string' && v.length > 0,
+    );
+    if (text !== undefined) {
+      facts.content = true;
+      facts.piece = JSON.stringify(text).slice(1, -1);
+    } else if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
+      facts.content = true;
+      const args = delta.tool_calls[0]?.function?.arguments;
+      facts.piece = typeof args === 'string' ? JSON.stringify(args).slice(1, -1) : null;
+    }
+  }
+  if (typeof choice?.finish_reason === 'string') facts.finishReason = choice.finish_reason;
+  if (obj?.usage && typeof obj.usage === 'object') facts.usage = obj.usage;
+  return facts;
+}
+
+/** A chunk is "compact" when no structural `": ` appears; servers are consistent within a stream. */
+export function looksSpaced(data: string): boolean {
+  return data.indexOf('": ') >= 0 || data.indexOf('", "') >= 0;
+}
+
+export function chunkFacts(data: string, spaced: boolean): ChunkFacts {
+  return spaced ? parsedFacts(data) : compactFacts(data);
+}

@@ -1,0 +1,73 @@
+/**
+ * One request's life as monotonic stamps (performance.now() milliseconds, fractional).
+ * Protocols only write stamps and facts into it; metrics/ derives every duration later.
+ * NaN means "did not happen".
+ */
+import type { ErrorClass } from './metrics/results.js';
+
+export interface RequestRecord {
+  /** sequence number within the run */
+  seq: number;
+  promptIndex: number;
+  phase: number;
+  /** when the plan wanted it sent (closed loop: when its worker became free) */
+  intended: number;
+  /** when the run loop handed it to the transport */
+  dispatched: number;
+  /** request bytes handed to the socket */
+  sent: number;
+  /** new connection only: connect start, TCP connected, TLS done */
+  connectStart: number;
+  connected: number;
+  tlsDone: number;
+  /** status line and headers received */
+  headers: number;
+  /** first content-bearing event */
+  firstToken: number;
+  /** last content-bearing event */
+  lastToken: number;
+  /** end of stream ([DONE]) or body end */
+  end: number;
+  /** arrival time of every content event (reads that held several events share a stamp) */
+  tokenTimes: number[];
+  status: number;
+  errorClass: ErrorClass | null;
+  errorMessage: string | null;
+  /** usage.completion_tokens / prompt_tokens when the server sent them */
+  usageOutputTokens: number | null;
+  usageInputTokens: number | null;
+  /** raw JSON-escaped content pieces, kept only to count tokens when usage is absent */
+  contentPieces: string[];
+  finishReason: string | null;
+  requestId: string | null;
+  /** set by the run loop when the per-request deadline passed */
+  timedOut: boolean;
+}
+
+export function newRecord(seq: number, promptIndex: number, phase: number, intended: number): RequestRecord {
+  return {
+    seq,
+    promptIndex,
+    phase,
+    intended,
+    dispatched: NaN,
+    sent: NaN,
+    connectStart: NaN,
+    connected: NaN,
+    tlsDone: NaN,
+    headers: NaN,
+    firstToken: NaN,
+    lastToken: NaN,
+    end: NaN,
+    tokenTimes: [],
+    status: 0,
+    errorClass: null,
+    errorMessage: null,
+    usageOutputTokens: null,
+    usageInputTokens: null,
+    contentPieces: [],
+    finishReason: null,
+    requestId: null,
+    timedOut: false,
+  };
+}
