@@ -31,7 +31,10 @@ function stringEnd(s: string, from: number): number {
 
 function compactFacts(data: string): ChunkFacts {
   const facts: ChunkFacts = { content: false, piece: null, finishReason: null, usage: null, error: null };
+  // Mid-stream errors are a top-level {"error":{...}} object.
+  if (data.startsWith('{"error":')) return parsedFacts(data);
   const delta = data.indexOf('"delta":{');
+  let rest = delta < 0 ? 0 : delta;
   if (delta >= 0) {
     for (const key of CONTENT_KEYS) {
       const k = data.indexOf(key, delta);
@@ -41,6 +44,7 @@ function compactFacts(data: string): ChunkFacts {
       const end = stringEnd(data, start);
       facts.content = true;
       facts.piece = end < 0 ? null : data.slice(start, end);
+      if (end > 0) rest = end;
       break;
     }
     if (!facts.content && data.indexOf('"tool_calls":[', delta) >= 0) {
@@ -49,16 +53,17 @@ function compactFacts(data: string): ChunkFacts {
       if (a >= 0) {
         const end = stringEnd(data, a + 13);
         facts.piece = end < 0 ? null : data.slice(a + 13, end);
+        if (end > 0) rest = end;
       }
     }
-    const f = data.indexOf('"finish_reason":"', delta);
-    if (f >= 0) facts.finishReason = data.slice(f + 17, data.indexOf('"', f + 17));
+    const f = data.indexOf('"finish_reason":', rest);
+    if (f >= 0 && data.charCodeAt(f + 16) === 34) {
+      facts.finishReason = data.slice(f + 17, data.indexOf('"', f + 17));
+      rest = f;
+    }
   }
-  if (data.indexOf('"usage":{') >= 0 || data.indexOf('"error":{') >= 0) {
-    const parsed = parsedFacts(data);
-    facts.usage = parsed.usage;
-    facts.error = parsed.error;
-  }
+  // Searched after the delta text only, so content can never fake a usage object.
+  if (data.indexOf('"usage":{', rest) >= 0) facts.usage = parsedFacts(data).usage;
   return facts;
 }
 
