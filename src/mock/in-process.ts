@@ -1,0 +1,82 @@
+/**
+ * Starts the mock server in a worker thread (the scenario's `target.kind: mock` path), so
+ * the mock never shares the load generator's event loop.
+ */
+import { Worker } from 'node:worker_threads';
+import { resolveMockOptions, type MockServerOptions } from './options.js';
+import type { MockServerHandle } from './server.js';
+import type { FromWorker, ToWorker } from './worker.js';
+import { tsWorkerBootstrap } from './dev-loader.js';
+
+/** How long close() waits for a clean exit before terminating the worker. */
+const CLOSE_GRACE_MS = 5_000;
+
+function spawnWorker(workerData: MockServerOptions): Worker {
+  const self = import.meta.url;
+  if (self.endsWith('.ts')) {
+    // Running from sources (vitest): transpile worker.ts and its imports on the fly.
+    const entry = new URL('./worker.ts', self).href;
+    return new Worker(tsWorkerBootstrap(entry, self), { eval: true, workerData });
+  }
+  return new Worker(new URL('./worker.js', self), { workerData });
+}
+
+export async function startMockInWorker(opts: MockServerOptions = {}): Promise<MockServerHandle> {
+  // Validate here so bad options throw a UserError in the caller's thread.
+  const resolved = resolveMockOptions(opts);
+  const data: MockServerOptions = { ...resolved };
+  if (opts.port !== undefined) data.port = opts.port;
+  if (opts.host !== undefined) data.host = opts.host;
+
+  const worker = spawnWorker(data);
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+
+  const started = await new Promise<{ port: number; url: string }>((resolve, reject) => {
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new Error(`mock server worker crashed while starting: ${err.message}`, { cause: err }));
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`mock server worker exited (code ${code}) before listening`));
+    };
+    const onMessage = (msg: FromWorker) => {
+      cleanup();
+      if (msg.type === 'listening') resolve({ port: msg.port, url: msg.url });
+      else reject(new Error(`mock server worker failed to start: ${msg.message}`));
+    };
+    const cleanup = () => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      worker.off('message', onMessage);
+    };
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.on('message', onMessage);
+  });
+
+  // A later crash must not take the host process down; close() still resolves.
+  worker.on('error', () => {});
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: started.url,
+    port: started.port,
+    close() {
+      closing ??= (async () => {
+        if (exited) return;
+        worker.postMessage({ type: 'close' } satisfies ToWorker);
+        const grace = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+        await exit;
+        clearTimeout(grace);
+      })();
+      return closing;
+    },
+  };
+}
