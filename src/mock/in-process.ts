@@ -6,19 +6,14 @@ import { Worker } from 'node:worker_threads';
 import { resolveMockOptions, type MockServerOptions } from './options.js';
 import type { MockServerHandle } from './server.js';
 import type { FromWorker, ToWorker } from './worker.js';
-import { tsWorkerBootstrap } from './dev-loader.js';
 
 /** How long close() waits for a clean exit before terminating the worker. */
 const CLOSE_GRACE_MS = 5_000;
 
 function spawnWorker(workerData: MockServerOptions): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    // Running from sources (vitest): transpile worker.ts and its imports on the fly.
-    const entry = new URL('./worker.ts', self).href;
-    return new Worker(tsWorkerBootstrap(entry, self), { eval: true, workerData });
-  }
-  return new Worker(new URL('./worker.js', self), { workerData });
+  // From TypeScript sources (vitest) the compiled worker is used: `npm test` builds dist/ first.
+  const file = import.meta.url.endsWith('.ts') ? '../../dist/mock/worker.js' : './worker.js';
+  return new Worker(new URL(file, import.meta.url), { workerData });
 }
 
 export async function startMockInWorker(opts: MockServerOptions = {}): Promise<MockServerHandle> {
