@@ -1,9 +1,9 @@
 /**
  * The generator watches itself: event-loop delay, how late arrivals were dispatched, and
- * CPU. When these are high the client, not the target, shaped the numbers — and the
+ * how busy its event loop was. When these are high the client, not the target, shaped the numbers — and the
  * results say so instead of reporting a slow server.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import { newHistogram, recordMs, type Histogram } from './hdr.js';
 
 const RESOLUTION_MS = 10;
@@ -12,13 +12,14 @@ const RESOLUTION_MS = 10;
 export const SATURATION = {
   eventLoopDelayP99Ms: 50,
   scheduleSlipP99Ms: 20,
-  cpuPercent: 90,
+  /** share of wall time the client's event loop was busy (per thread, unlike process CPU) */
+  eventLoopUtilization: 0.9,
 } as const;
 
 export interface ClientHealth {
   eventLoopDelayP99Ms: number;
   scheduleSlipP99Ms: number;
-  cpuPercent: number;
+  eventLoopUtilization: number;
   saturated: boolean;
   reasons: string[];
 }
@@ -26,13 +27,11 @@ export interface ClientHealth {
 export class ClientMonitor {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private readonly slip: Histogram = newHistogram();
-  private cpuStart = process.cpuUsage();
-  private wallStart = performance.now();
+  private eluStart: EventLoopUtilization = performance.eventLoopUtilization();
 
   start(): void {
     this.loop.enable();
-    this.cpuStart = process.cpuUsage();
-    this.wallStart = performance.now();
+    this.eluStart = performance.eventLoopUtilization();
   }
 
   recordSlip(ms: number): void {
@@ -41,9 +40,7 @@ export class ClientMonitor {
 
   stop(): ClientHealth {
     this.loop.disable();
-    const cpu = process.cpuUsage(this.cpuStart);
-    const wallMs = performance.now() - this.wallStart;
-    const cpuPercent = wallMs > 0 ? ((cpu.user + cpu.system) / 1000 / wallMs) * 100 : 0;
+    const elu = performance.eventLoopUtilization(this.eluStart).utilization;
     // The monitor reports the whole timer period; the delay is what exceeds the resolution.
     const loopP99 = this.loop.count > 0 ? Math.max(0, this.loop.percentile(99) / 1e6 - RESOLUTION_MS) : 0;
     const slipP99 = this.slip.totalCount > 0 ? this.slip.getValueAtPercentile(99) / 1000 : 0;
@@ -54,13 +51,13 @@ export class ClientMonitor {
     if (slipP99 > SATURATION.scheduleSlipP99Ms) {
       reasons.push(`arrivals dispatched late: p99 ${slipP99.toFixed(1)} ms > ${SATURATION.scheduleSlipP99Ms} ms`);
     }
-    if (cpuPercent > SATURATION.cpuPercent) {
-      reasons.push(`client CPU ${cpuPercent.toFixed(0)}% of one core > ${SATURATION.cpuPercent}%`);
+    if (elu > SATURATION.eventLoopUtilization) {
+      reasons.push(`client event loop busy ${(elu * 100).toFixed(0)}% of the time > ${SATURATION.eventLoopUtilization * 100}%`);
     }
     return {
       eventLoopDelayP99Ms: round2(loopP99),
       scheduleSlipP99Ms: round2(slipP99),
-      cpuPercent: round2(cpuPercent),
+      eventLoopUtilization: round2(elu),
       saturated: reasons.length > 0,
       reasons,
     };

@@ -34,7 +34,8 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 /** Summary in milliseconds from a histogram of microseconds. */
 export function summarize(h: Histogram): MetricSummary {
   const count = h.totalCount;
-  const at = (p: number): number => (count === 0 ? 0 : round3(h.getValueAtPercentile(p) / 1000));
+  // A percentile reads its bucket's upper edge; never let it exceed the recorded maximum.
+  const at = (p: number): number => (count === 0 ? 0 : round3(Math.min(h.getValueAtPercentile(p), h.maxValue) / 1000));
   return {
     count,
     min: at(0),

@@ -102,7 +102,8 @@ export interface Results {
   client: {
     eventLoopDelayP99Ms: number;
     scheduleSlipP99Ms: number;
-    cpuPercent: number;
+    /** 0..1: share of the run the client's event loop was busy */
+    eventLoopUtilization: number;
     saturated: boolean;
     reasons: string[];
   };

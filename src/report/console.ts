@@ -56,7 +56,7 @@ export function renderConsole(results: Results): string {
     out.push(`WARNING: the client was the bottleneck — ${cl.reasons.join('; ')}. Latencies include client delay.`);
   } else {
     out.push(
-      `client: event-loop delay p99 ${cl.eventLoopDelayP99Ms} ms, schedule slip p99 ${cl.scheduleSlipP99Ms} ms, CPU ${cl.cpuPercent.toFixed(0)}%`,
+      `client: event-loop delay p99 ${cl.eventLoopDelayP99Ms} ms, schedule slip p99 ${cl.scheduleSlipP99Ms} ms, event loop busy ${(cl.eventLoopUtilization * 100).toFixed(0)}%`,
     );
   }
   return out.join('\n');
