@@ -1,0 +1,103 @@
+/** Evaluate parsed thresholds against results. Pure: no clock, no I/O. */
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import type { MetricSummary, Results, ThresholdVerdict } from '../metrics/results.js';
+import type { Comparator, ThresholdSpec } from '../types.js';
+import { metricKind } from './parse.js';
+
+export type EvaluableResults = Pick<Results, 'metrics' | 'counts' | 'errorRate' | 'throughput'>;
+
+export function compare(actual: number, op: Comparator, value: number): boolean {
+  switch (op) {
+    case '<':
+      return actual < value;
+    case '<=':
+      return actual <= value;
+    case '>':
+      return actual > value;
+    case '>=':
+      return actual >= value;
+    case '==':
+      return actual === value;
+    case '!=':
+      return actual !== value;
+  }
+}
+
+const SUMMARY_FIELD: Record<string, keyof MetricSummary> = {
+  p50: 'p50',
+  p90: 'p90',
+  p95: 'p95',
+  p99: 'p99',
+  'p99.9': 'p999',
+  p999: 'p999',
+  mean: 'mean',
+  min: 'min',
+  max: 'max',
+};
+
+/**
+ * Percentiles come from the HDR histogram (µs -> ms) when it decodes, since the summary has no
+ * p75; otherwise from the summary. mean/min/max always come from the summary.
+ */
+function latencyStat(summary: MetricSummary | undefined, stat: string, decoded: Map<string, number[] | null>): number | null {
+  if (!summary || summary.count <= 0) return null;
+  const pct = /^p(\d+(?:\.\d+)?)$/.exec(stat === 'p999' ? 'p99.9' : stat);
+  if (pct) {
+    const p = Number(pct[1]);
+    const fromHdr = percentileFromHdr(summary.hdr, p, decoded);
+    if (fromHdr !== null) return fromHdr;
+  }
+  const field = SUMMARY_FIELD[stat];
+  const v = field ? summary[field] : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+const PERCENTILES = [50, 75, 90, 95, 99, 99.9];
+
+/** Decode once per histogram; cache the percentiles we support (ms), or null if undecodable. */
+function percentileFromHdr(hdr: string | undefined, p: number, cache: Map<string, number[] | null>): number | null {
+  if (!hdr) return null;
+  let values = cache.get(hdr);
+  if (values === undefined) {
+    values = null;
+    try {
+      const h = decodeFromCompressedBase64(hdr, 32, false);
+      if (h.totalCount > 0) values = PERCENTILES.map((q) => Math.round(h.getValueAtPercentile(q)) / 1000);
+      h.destroy();
+    } catch {
+      values = null;
+    }
+    cache.set(hdr, values);
+  }
+  const i = PERCENTILES.indexOf(p);
+  return values && i >= 0 ? values[i] ?? null : null;
+}
+
+function actualFor(spec: ThresholdSpec, r: EvaluableResults, decoded: Map<string, number[] | null>): number | null {
+  switch (metricKind(spec.metric)) {
+    case 'latency':
+      return latencyStat(r.metrics[spec.metric]?.['all'], spec.stat, decoded);
+    case 'rate': {
+      if (spec.metric === 'errorRate') return r.counts.requests > 0 ? r.errorRate : null;
+      const total = r.counts.requests + r.counts.dropped;
+      return total > 0 ? r.counts.dropped / total : null;
+    }
+    case 'count':
+      if (spec.metric === 'requests') return r.counts.requests;
+      if (spec.metric === 'rps') return r.throughput.requestsPerSecond;
+      return r.throughput.outputTokensPerSecond;
+    default:
+      return null;
+  }
+}
+
+/** One verdict per spec, in order. No data -> actual null and pass false. */
+export function evaluateThresholds(specs: readonly ThresholdSpec[], results: EvaluableResults): ThresholdVerdict[] {
+  const decoded = new Map<string, number[] | null>();
+  return specs.map((spec) => {
+    const raw = actualFor(spec, results, decoded);
+    const actual = raw !== null && Number.isFinite(raw) ? raw : null;
+    const pass = actual !== null && compare(actual, spec.op, spec.value);
+    return { metric: spec.metric, expr: spec.expr, actual, pass, field: spec.field };
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * The scenario file as the user writes it (durations as strings, paths relative to the file).
+ * Every object is strict so a mistyped key is an error, not a silently ignored setting.
+ * normalize.ts turns the parsed value into the `Scenario` of types.ts; the JSON Schema for
+ * editors is generated from this same definition (`io: 'input'`).
+ *
+ * Custom issues carry `params.hint`, and may use `{path}` / `{parent}` in their message
+ * (see issues.ts); otherwise the field path is prefixed.
+ */
+import { z } from 'zod';
+import { checkThreshold, LATENCY_METRICS, THRESHOLD_METRICS, thresholdDescription, thresholdExample, thresholdPattern } from '../gate/parse.js';
+import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './duration.js';
+
+type Ctx = z.core.$RefinementCtx;
+
+/** Duration fields, so issues.ts can explain any failure there with the duration parser. */
+export const DURATION_SCHEMAS = new WeakSet<object>();
+
+function custom(ctx: Ctx, path: PropertyKey[], message: string, hint: string, at: 'key' | 'value' = 'value'): void {
+  ctx.addIssue({ code: 'custom', path, message, params: { hint, at } });
+}
+
+function duration(description: string, opts: { positive?: boolean } = {}) {
+  const text = z.string().regex(new RegExp(DURATION_PATTERN));
+  // Both are unions so a bare number gets the duration message (issues.ts), not "expected string".
+  const base = opts.positive ? z.union([text]) : z.union([text, z.literal(0)]);
+  const checked = opts.positive
+    ? base.superRefine((v, ctx) => {
+        const r = tryParseDuration(v);
+        if (r.ok && r.ms <= 0) custom(ctx, [], 'must be greater than 0', 'write e.g. 30s');
+      })
+    : base;
+  const bare = opts.positive ? 'a bare number is rejected' : 'a bare number other than 0 is rejected';
+  const schema = checked.meta({
+    description: `${description} A number with a unit: us, ms, s, m, h (e.g. 500ms, 1.5s, 1m30s); ${bare}.`,
+    examples: [...DURATION_EXAMPLES],
+  });
+  DURATION_SCHEMAS.add(schema);
+  return schema;
+}
+
+function pattern(re: RegExp, message: string, hint: string) {
+  return z
+    .string()
+    .superRefine((s, ctx) => {
+      if (!re.test(s)) custom(ctx, [], `"${s}" ${message}`, hint);
+    })
+    .meta({ pattern: re.source });
+}
+
+const httpUrl = z
+  .string()
+  .superRefine((s, ctx) => {
+    let u: URL | undefined;
+    try {
+      u = new URL(s);
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
+      custom(ctx, [], `"${s}" is not an http(s) URL`, 'write the base URL including /v1, e.g. http://127.0.0.1:8080/v1');
+    }
+  })
+  .meta({ description: 'Base URL including /v1 (kind: url). Validated but ignored for kind: mock.', format: 'uri', examples: ['http://127.0.0.1:8080/v1'] });
+
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const target = z
+  .object({
+    kind: z.enum(['mock', 'url']).default('mock').meta({ description: 'mock: start the built-in mock in-process; url: a real endpoint' }),
+    url: httpUrl.optional(),
+    api: z.enum(['chat']).default('chat').meta({ description: 'chat for now; responses, embeddings, realtime come later' }),
+    model: z.string().min(1).default('gpt-4o-mini'),
+    apiKeyEnv: pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name', 'write e.g. OPENAI_API_KEY')
+      .default('OPENAI_API_KEY')
+      .meta({ description: 'Environment variable holding the API key, sent as Bearer when set; never logged.' }),
+    timeout: duration('Per-request timeout.', { positive: true }).default('60s'),
+    stream: z.boolean().default(true),
+    streamUsage: z.boolean().default(true).meta({ description: 'Send stream_options.include_usage.' }),
+    http: z
+      .object({
+        h2: z.boolean().default(false),
+        connections: z.int().min(1).optional().meta({ description: 'Connection pool size; default maxInFlight for HTTP/1.1.' }),
+      })
+      .strict()
+      .prefault({}),
+    headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra request headers (quote numeric values).' }),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.kind === 'url' && t.url === undefined) {
+      custom(ctx, ['url'], '{path} is required when target.kind is url', 'add e.g. url: http://127.0.0.1:8080/v1 under target, or use kind: mock');
+    }
+    for (const name of Object.keys(t.headers)) {
+      if (!headerName.test(name)) custom(ctx, ['headers', name], 'is not a valid HTTP header name', 'use letters, digits and -', 'key');
+    }
+  });
+
+const tokenDist = z
+  .object({ mean: z.number().positive(), stddev: z.number().min(0).default(0) })
+  .strict();
+
+const dataset = z
+  .object({
+    file: z.string().min(1).optional().meta({ description: 'JSONL prompts, relative to the scenario file.' }),
+    synthetic: z.object({ inputTokens: tokenDist, outputTokens: tokenDist, count: z.int().min(1) }).strict().optional(),
+    maxOutputTokens: z.int().min(1).default(128).meta({ description: 'Per prompt unless its line says otherwise.' }),
+    order: z.enum(['sequential', 'shuffle']).default('sequential').meta({ description: 'shuffle is seeded.' }),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.file !== undefined && d.synthetic !== undefined) {
+      custom(ctx, ['synthetic'], '{parent} has both file and synthetic', 'keep exactly one of dataset.file or dataset.synthetic', 'key');
+    } else if (d.file === undefined && d.synthetic === undefined) {
+      custom(ctx, [], '{path} needs a file or synthetic prompts', 'add file: prompts.jsonl, or synthetic: { inputTokens: {mean: 500, stddev: 100}, outputTokens: {mean: 128, stddev: 0}, count: 100 }');
+    }
+  });
+
+const phase = z
+  .object({
+    name: z.string().min(1).optional().meta({ description: 'Label for per-phase metrics; default phase<N>.' }),
+    duration: duration('Phase length.', { positive: true }),
+    arrival: z.enum(['constant', 'poisson', 'gamma']).optional().meta({ description: 'Open loop only; default constant.' }),
+    rate: z.number().min(0).optional().meta({ description: 'Open loop: requests/s at the phase start.' }),
+    rampTo: z.number().min(0).optional().meta({ description: 'Open loop: requests/s at the phase end (linear ramp).' }),
+    burstiness: z.number().positive().optional().meta({ description: 'arrival: gamma only. < 1 burstier than poisson, 1 = poisson, > 1 smoother. Default 1.' }),
+    concurrency: z.int().min(1).optional().meta({ description: 'Closed loop: requests kept in flight.' }),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.rate !== undefined && p.concurrency !== undefined) {
+      return custom(ctx, ['concurrency'], '{parent} has both rate (open loop) and concurrency (closed loop)', 'keep rate for an open-loop phase or concurrency for a closed-loop phase', 'key');
+    }
+    if (p.rate === undefined && p.concurrency === undefined) {
+      return custom(ctx, [], '{path} has neither rate nor concurrency', 'add rate: <requests/s> (open loop) or concurrency: <n> (closed loop)');
+    }
+    if (p.concurrency !== undefined) {
+      for (const k of ['arrival', 'rampTo', 'burstiness'] as const) {
+        if (p[k] !== undefined) custom(ctx, [k], 'only applies to open-loop phases (with rate)', `remove ${k}, or use rate instead of concurrency`, 'key');
+      }
+      return;
+    }
+    if (p.burstiness !== undefined && p.arrival !== 'gamma') {
+      custom(ctx, ['burstiness'], 'only applies to arrival: gamma', 'set arrival: gamma or remove burstiness', 'key');
+    }
+    if (p.rate === 0 && (p.rampTo ?? 0) === 0) {
+      custom(ctx, ['rate'], '{parent} sends no requests (rate and rampTo are 0)', 'set rate (or rampTo) above 0');
+    }
+  });
+
+const load = z
+  .object({
+    maxInFlight: z.int().min(1).default(512).meta({ description: 'Open-loop cap: arrivals above it are counted as dropped, never silently skipped.' }),
+    phases: z.array(phase).min(1),
+  })
+  .strict()
+  .superRefine((l, ctx) => {
+    const seen = new Set<string>();
+    l.phases.forEach((p, i) => {
+      const name = p.name ?? `phase${i + 1}`;
+      if (seen.has(name)) custom(ctx, ['phases', i, 'name'], `'${name}' is already used by an earlier phase`, 'give every phase a unique name');
+      seen.add(name);
+    });
+  });
+
+const mock = z
+  .object({
+    ttft: z
+      .object({ median: duration('Median time to first token (lognormal).').default('200ms'), p99: duration('99th percentile time to first token.').default('600ms') })
+      .strict()
+      .prefault({})
+      .superRefine((t, ctx) => {
+        const med = tryParseDuration(t.median);
+        const p99 = tryParseDuration(t.p99);
+        if (med.ok && p99.ok && p99.ms < med.ms) custom(ctx, ['p99'], 'must be >= median', 'raise p99 or lower median');
+      }),
+    tokensPerSecond: z.number().positive().default(80),
+    defaultOutputTokens: z.int().min(1).default(128).meta({ description: 'Output length when the request names no max tokens.' }),
+    seed: z.int().min(0).optional().meta({ description: 'Defaults to the scenario seed.' }),
+  })
+  .strict()
+  .prefault({});
+
+function thresholdList(metric: string) {
+  const expr = z
+    .string()
+    .superRefine((s, ctx) => {
+      const r = checkThreshold(metric, s);
+      if (!r.ok) custom(ctx, [], `{path}: ${r.message}`, r.hint);
+    })
+    .meta({ pattern: thresholdPattern(metric) });
+  return z.array(expr).optional().meta({ description: thresholdDescription(metric), examples: [[thresholdExample(metric)]] });
+}
+
+const thresholds = z
+  .object(Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, thresholdList(m)])) as Record<string, ReturnType<typeof thresholdList>>)
+  .strict()
+  .meta({ description: `Pass/fail gates, keyed by metric. Latency metrics (${LATENCY_METRICS.join(', ')}) take "p95 < 800ms".` });
+
+export const scenarioSchema = z
+  .object({
+    name: pattern(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'is not a valid name', 'use letters, digits, ., _ and - (it becomes part of the report directory name)'),
+    seed: z.int().min(0).default(1),
+    target: target.prefault({}),
+    dataset,
+    load,
+    mock,
+    thresholds: thresholds.optional(),
+    output: z
+      .object({ dir: z.string().min(1).optional().meta({ description: 'Relative to the scenario file. Default reports/<name>-<UTC timestamp>, relative to the current directory.' }) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .meta({ title: 'llm-bench scenario', description: 'A load benchmark for an OpenAI-compatible API.' });
+
+/** The validated file, before normalisation. */
+export type RawScenario = z.output<typeof scenarioSchema>;
+
+/** JSON Schema (draft-07, which yaml-language-server understands) of the scenario file. */
+export function scenarioJsonSchema(): object {
+  return z.toJSONSchema(scenarioSchema, { io: 'input', target: 'draft-07' });
+}
+
+/** The exact text of schema/scenario.schema.json. */
+export function renderScenarioJsonSchema(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
