@@ -30,6 +30,7 @@ class RequestHandler {
     readonly rec: RequestRecord,
     private readonly protocol: Protocol,
     private readonly done: (h: RequestHandler) => void,
+    private readonly redact: (text: string) => string,
   ) {}
 
   onConnect(abort: (err: Error) => void): void {
@@ -82,7 +83,7 @@ class RequestHandler {
     if (this.parser !== null) this.parser.onEnd(t);
     else if (this.errorBody !== null) {
       this.rec.end = t;
-      this.rec.errorMessage = errorMessage(this.rec.status, Buffer.concat(this.errorBody).toString('utf8'));
+      this.rec.errorMessage = this.redact(errorMessage(this.rec.status, Buffer.concat(this.errorBody).toString('utf8')));
     }
     this.finish();
   }
@@ -93,7 +94,7 @@ class RequestHandler {
     rec.end = performance.now();
     if (rec.errorClass === null || rec.errorClass === 'stream_cut') {
       rec.errorClass = err instanceof TimeoutError ? 'timeout' : classifyError(err, rec.status >= 200 && rec.status < 300);
-      rec.errorMessage = describeError(err);
+      rec.errorMessage = this.redact(describeError(err));
     }
     this.finish();
   }
@@ -164,15 +165,26 @@ export class HttpTransport {
     this.sweep.unref();
   }
 
+  /** A server may echo the key back in an error body; it must never reach results or logs. */
+  private readonly redact = (text: string): string => {
+    const key = this.opts.apiKey;
+    return key && text.includes(key) ? text.split(key).join('[redacted]') : text;
+  };
+
   get inFlightCount(): number {
     return this.inFlight.size;
   }
 
   send(rec: RequestRecord, req: PreparedRequest, done: DoneCallback): void {
-    const handler = new RequestHandler(rec, this.opts.protocol, (h) => {
-      this.inFlight.delete(h);
-      done(h.rec);
-    });
+    const handler = new RequestHandler(
+      rec,
+      this.opts.protocol,
+      (h) => {
+        this.inFlight.delete(h);
+        done(h.rec);
+      },
+      this.redact,
+    );
     this.inFlight.add(handler);
     rec.dispatched = performance.now();
     this.pool.dispatch(
