@@ -16,8 +16,9 @@ export interface RequestRecord {
   dispatched: number;
   /** request bytes handed to the socket */
   sent: number;
-  /** new connection only: connect start, TCP connected, TLS done */
+  /** new connection only: connect start, DNS answered (names only), TCP connected, TLS done */
   connectStart: number;
+  dnsDone: number;
   connected: number;
   tlsDone: number;
   /** status line and headers received */
@@ -53,6 +54,7 @@ export function newRecord(seq: number, promptIndex: number, phase: number, inten
     dispatched: NaN,
     sent: NaN,
     connectStart: NaN,
+    dnsDone: NaN,
     connected: NaN,
     tlsDone: NaN,
     headers: NaN,

@@ -45,7 +45,10 @@ export interface MockOptions {
 }
 
 export interface HttpOptions {
+  /** HTTP/2 via ALPN on https targets (undici allowH2) */
   h2: boolean;
+  /** skip TLS certificate verification */
+  insecure?: boolean;
   /** undici pool size; default = maxInFlight for HTTP/1.1. */
   connections?: number;
 }

@@ -9,6 +9,7 @@ import { ERROR_CLASSES, type Counts, type ErrorClass, type MetricsByLabel } from
 export const LATENCY_METRICS = [
   'queue',
   'send',
+  'dns',
   'connect',
   'tls',
   'ttfb',
@@ -89,7 +90,8 @@ export class MetricsRecorder {
     this.count(labels, 'requests');
     this.record('queue', labels, rec.dispatched - rec.intended);
     this.record('send', labels, rec.sent - rec.dispatched);
-    this.record('connect', labels, rec.connected - rec.connectStart);
+    this.record('dns', labels, rec.dnsDone - rec.connectStart);
+    this.record('connect', labels, rec.connected - (Number.isNaN(rec.dnsDone) ? rec.connectStart : rec.dnsDone));
     this.record('tls', labels, rec.tlsDone - rec.connected);
     if (rec.errorClass !== null) {
       this.failed++;

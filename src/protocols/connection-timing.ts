@@ -11,6 +11,7 @@ import type { RequestRecord } from '../record.js';
 
 interface SocketTiming {
   start: number;
+  dnsDone: number;
   connected: number;
   tlsDone: number;
   claimed: boolean;
@@ -29,6 +30,7 @@ function onSendHeaders(message: unknown): void {
   if (!timing || timing.claimed) return;
   timing.claimed = true;
   rec.connectStart = timing.start;
+  rec.dnsDone = timing.dnsDone;
   rec.connected = timing.connected;
   rec.tlsDone = timing.tlsDone;
 }
@@ -46,7 +48,7 @@ export function timedConnector(options: buildConnector.BuildOptions): buildConne
   const base = buildConnector(options);
   return (opts, callback) => {
     const start = performance.now();
-    const timing: SocketTiming = { start, connected: NaN, tlsDone: NaN, claimed: false };
+    const timing: SocketTiming = { start, dnsDone: NaN, connected: NaN, tlsDone: NaN, claimed: false };
     const socket = base(opts, (err, sock) => {
       if (!err && sock) {
         const now = performance.now();
@@ -56,6 +58,9 @@ export function timedConnector(options: buildConnector.BuildOptions): buildConne
       }
       callback(err, sock as never);
     }) as unknown as Socket | undefined;
+    socket?.once?.('lookup', () => {
+      timing.dnsDone = performance.now();
+    });
     socket?.once?.('connect', () => {
       timing.connected = performance.now();
     });

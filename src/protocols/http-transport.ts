@@ -40,7 +40,11 @@ export class HttpTransport implements HandlerHost {
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: 30_000,
-      connect: timedConnector({ allowH2: opts.target.http.h2, timeout: Math.min(30_000, opts.target.timeout) }),
+      connect: timedConnector({
+        allowH2: opts.target.http.h2,
+        timeout: Math.min(30_000, opts.target.timeout),
+        ...(opts.target.http.insecure ? { rejectUnauthorized: false } : {}),
+      }),
     });
     const headers: string[] = ['content-type', 'application/json', 'accept', 'text/event-stream, application/json'];
     for (const [k, v] of Object.entries(opts.target.headers)) headers.push(k, v);

@@ -70,7 +70,7 @@ export async function runScenario(
   const transport = new HttpTransport({
     target,
     protocol,
-    connections: target.http.connections ?? Math.max(scenario.load.maxInFlight, closedMax),
+    connections: target.http.connections ?? defaultConnections(target.http.h2, Math.max(scenario.load.maxInFlight, closedMax)),
     apiKey: env[target.apiKeyEnv] || undefined,
   });
   const recorder = new MetricsRecorder({
@@ -176,4 +176,9 @@ function countEscaped(counter: { count(text: string): number }, pieces: string[]
   } catch {
     return pieces.length;
   }
+}
+
+/** HTTP/1.1 needs a connection per in-flight request; HTTP/2 multiplexes ~100 streams on one. */
+function defaultConnections(h2: boolean, inFlight: number): number {
+  return h2 ? Math.max(1, Math.ceil(inFlight / 100)) : inFlight;
 }

@@ -40,7 +40,11 @@ export function normalizeScenario(raw: RawScenario, env: NormalizeEnv): Scenario
     timeout: parseDuration(t.timeout),
     stream: t.stream,
     streamUsage: t.streamUsage,
-    http: t.http.connections === undefined ? { h2: t.http.h2 } : { h2: t.http.h2, connections: t.http.connections },
+    http: {
+      h2: t.http.h2,
+      insecure: t.http.insecure,
+      ...(t.http.connections === undefined ? {} : { connections: t.http.connections }),
+    },
     headers: { ...t.headers },
   };
 

@@ -81,6 +81,7 @@ const target = z
       .object({
         h2: z.boolean().default(false),
         connections: z.int().min(1).optional().meta({ description: 'Connection pool size; default maxInFlight for HTTP/1.1.' }),
+        insecure: z.boolean().default(false).meta({ description: 'Skip TLS certificate verification (self-signed test endpoints only).' }),
       })
       .strict()
       .prefault({}),
