@@ -1,26 +1,11 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { budgetJsonlDataset, promptBudget } from './budgets.js';
 import { TOKEN_CACHE_VERSION, hashContent, tokenCachePath, type TokenCacheFile } from './cache.js';
 import { countChatTokens } from './chat-tokens.js';
 import { getEncoder } from './encoding.js';
+import { makeTempDir, type TempDir } from '../../test/helpers/temp-dir.js';
 
-/** A temp directory for one test; `cleanup` removes it. */
-function makeTempDir() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-dataset-'));
-  return {
-    dir,
-    write: (name: string, content: string): string => {
-      const file = path.join(dir, name);
-      writeFileSync(file, content);
-      return file;
-    },
-    cleanup: (): void => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-type TempDir = ReturnType<typeof makeTempDir>;
 
 const DATASET = [
   '{"id":"a","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hello world"}],"maxOutputTokens":32}',
@@ -34,7 +19,7 @@ describe('budgetJsonlDataset', () => {
   afterEach(() => tmp?.cleanup());
 
   it('counts chat input tokens and writes the cache beside the file', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('set.jsonl', DATASET);
     const result = await budgetJsonlDataset(file, opts);
     const counter = await getEncoder('o200k_base');
@@ -59,7 +44,7 @@ describe('budgetJsonlDataset', () => {
   });
 
   it('reads the cache on a rerun instead of tokenizing', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('set.jsonl', DATASET);
     const first = await budgetJsonlDataset(file, opts);
 
@@ -77,7 +62,7 @@ describe('budgetJsonlDataset', () => {
   });
 
   it('rebuilds when the file content changes', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('set.jsonl', DATASET);
     await budgetJsonlDataset(file, opts);
     tmp.write('set.jsonl', `${DATASET}\n{"id":"c","prompt":"One more"}`);
@@ -89,7 +74,7 @@ describe('budgetJsonlDataset', () => {
   });
 
   it('rebuilds for another encoding, and ignores a corrupt cache', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('set.jsonl', DATASET);
     await budgetJsonlDataset(file, opts);
     expect((await budgetJsonlDataset(file, { ...opts, encoding: 'cl100k_base' })).cache).toBe('built');
@@ -100,7 +85,7 @@ describe('budgetJsonlDataset', () => {
   });
 
   it('works without a cache when the cache path cannot be written', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('set.jsonl', DATASET);
     // A directory where the cache file should go: unreadable as a cache and rename fails,
     // even for root (which ignores permission bits).
@@ -112,7 +97,7 @@ describe('budgetJsonlDataset', () => {
   });
 
   it('works without a cache when the directory is not writable', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('set.jsonl', DATASET);
     chmodSync(tmp.dir, 0o555);
     try {

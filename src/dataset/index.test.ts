@@ -1,6 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
@@ -9,21 +8,8 @@ import { countChatTokens } from './chat-tokens.js';
 import { getEncoder } from './encoding.js';
 import { loadPrompts } from './index.js';
 import { parseJsonlDataset } from './jsonl.js';
+import { makeTempDir, type TempDir } from '../../test/helpers/temp-dir.js';
 
-/** A temp directory for one test; `cleanup` removes it. */
-function makeTempDir() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-dataset-'));
-  return {
-    dir,
-    write: (name: string, content: string): string => {
-      const file = path.join(dir, name);
-      writeFileSync(file, content);
-      return file;
-    },
-    cleanup: (): void => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-type TempDir = ReturnType<typeof makeTempDir>;
 
 const QUICKSTART = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../datasets/quickstart.jsonl');
 const LINES = Array.from({ length: 12 }, (_, i) => JSON.stringify({ id: `p${i}`, prompt: `Question number ${i}?` }));
@@ -39,7 +25,7 @@ describe('loadPrompts', () => {
   });
 
   it('loads a file in file order with planned totals and cache status', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('d.jsonl', LINES.join('\n'));
     const first = await loadPrompts(fileSpec(file), { model: 'gpt-4o-mini', seed: 1 });
     expect(first.prompts.map((p) => p.id)).toEqual(LINES.map((_, i) => `p${i}`));
@@ -53,7 +39,7 @@ describe('loadPrompts', () => {
   });
 
   it('uses cl100k for gpt-4 and flags unknown models as a guess', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('d.jsonl', LINES.join('\n'));
     expect((await loadPrompts(fileSpec(file), { model: 'gpt-4-turbo', seed: 1 })).encoding).toBe('cl100k_base');
     const guessed = await loadPrompts(fileSpec(file), { model: 'llama-3-70b', seed: 1 });
@@ -61,7 +47,7 @@ describe('loadPrompts', () => {
   });
 
   it('shuffles deterministically by seed', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('d.jsonl', LINES.join('\n'));
     const ids = async (seed: number) =>
       (await loadPrompts(fileSpec(file, 'shuffle'), { model: 'gpt-4o', seed })).prompts.map((p) => p.id);
@@ -115,7 +101,7 @@ describe('datasets/quickstart.jsonl', () => {
     }
 
     // Load through the public API from a temp copy, so no cache is written into the repo.
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const copy = tmp.write('quickstart.jsonl', readFileSync(QUICKSTART, 'utf8'));
     const loaded = await loadPrompts({ file: copy, maxOutputTokens: 128, order: 'sequential' }, { model: 'gpt-4o-mini', seed: 0 });
     const inputs = loaded.prompts.map((p) => p.inputTokens);

@@ -6,12 +6,11 @@ import { UserError } from '../errors.js';
 import type { DatasetSpec, Prompt } from '../types.js';
 import { budgetJsonlDataset, type CacheStatus } from './budgets.js';
 import { encodingForModel, getEncoder } from './encoding.js';
-import { createRng, deriveSeed, shuffled } from './rng.js';
+import { createRng, deriveSeed, shuffled } from '../random.js';
 import { generateSyntheticPrompts } from './synthetic.js';
 
 export { encodingForModel, getEncoder, type TokenCounter, type ModelEncoding } from './encoding.js';
 export { countChatTokens } from './chat-tokens.js';
-export { createRng, deriveSeed, shuffled, type Rng } from './rng.js';
 export { promptBudget, type CacheStatus } from './budgets.js';
 export { tokenCachePath } from './cache.js';
 

@@ -1,24 +1,9 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { parseJsonlDataset, readDatasetFile } from './jsonl.js';
+import { makeTempDir, type TempDir } from '../../test/helpers/temp-dir.js';
 
-/** A temp directory for one test; `cleanup` removes it. */
-function makeTempDir() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-dataset-'));
-  return {
-    dir,
-    write: (name: string, content: string): string => {
-      const file = path.join(dir, name);
-      writeFileSync(file, content);
-      return file;
-    },
-    cleanup: (): void => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-type TempDir = ReturnType<typeof makeTempDir>;
 
 /** Runs fn and returns the UserError it throws (fails the test otherwise). */
 function userErrorOf(fn: () => unknown): UserError {
@@ -113,7 +98,7 @@ describe('readDatasetFile', () => {
   afterEach(() => tmp?.cleanup());
 
   it('reports a missing file with its path and a hint about dataset.file', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const missing = path.join(tmp.dir, 'nope.jsonl');
     const err = await readDatasetFile(missing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
@@ -123,7 +108,7 @@ describe('readDatasetFile', () => {
   });
 
   it('reports a directory given as the dataset', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const err = await readDatasetFile(tmp.dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toMatch(/directory/);

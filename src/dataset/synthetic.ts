@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import type { Prompt, SyntheticSpec } from '../types.js';
 import { countChatTokens } from './chat-tokens.js';
 import type { TokenCounter } from './encoding.js';
-import { createRng, type Rng } from './rng.js';
+import { createRng, type Rng } from '../random.js';
 import { SYNTHETIC_WORDS } from './synthetic-words.js';
 
 /** Smallest input that leaves room for at least one content token after chat framing. */

@@ -1,24 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { tokensCommand } from '../cli/tokens.js';
 import { UserError } from '../errors.js';
+import { makeTempDir, type TempDir } from '../../test/helpers/temp-dir.js';
 
-/** A temp directory for one test; `cleanup` removes it. */
-function makeTempDir() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-dataset-'));
-  return {
-    dir,
-    write: (name: string, content: string): string => {
-      const file = path.join(dir, name);
-      writeFileSync(file, content);
-      return file;
-    },
-    cleanup: (): void => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-type TempDir = ReturnType<typeof makeTempDir>;
 
 const DATASET = '{"id":"a","prompt":"Hello world","maxOutputTokens":32}\n{"id":"b","prompt":"Tell me a joke"}\n';
 
@@ -32,7 +16,7 @@ describe('tokensCommand', () => {
   afterEach(() => tmp?.cleanup());
 
   it('prints a table with totals, the encoding and the cache status', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('d.jsonl', DATASET);
     const io = capture();
     expect(await tokensCommand(file, {}, io)).toBe(0);
@@ -51,7 +35,7 @@ describe('tokensCommand', () => {
   });
 
   it('prints JSON with --json and notes a guessed encoding', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('d.jsonl', DATASET);
     const io = capture();
     await tokensCommand(file, { json: true, model: 'some-local-model' }, io);
@@ -67,7 +51,7 @@ describe('tokensCommand', () => {
   });
 
   it('throws a UserError for bad input', async () => {
-    tmp = makeTempDir();
+    tmp = makeTempDir('llm-bench-dataset-');
     const file = tmp.write('d.jsonl', '{"prompt": nope}\n');
     await expect(tokensCommand(file, {}, capture())).rejects.toBeInstanceOf(UserError);
   });

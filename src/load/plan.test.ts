@@ -8,7 +8,6 @@ const open = (over: Partial<OpenPhase>): OpenPhase => ({
   duration: 10_000,
   arrival: 'constant',
   rate: 10,
-  rampTo: 10,
   burstiness: 1,
   ...over,
   rampTo: over.rampTo ?? over.rate ?? 10,

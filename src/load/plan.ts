@@ -9,7 +9,7 @@
  * Λ(t) = r0·t + (r1 − r0)·t² / (2D), which inverts in closed form.
  */
 import type { LoadSpec, OpenPhase, Phase } from '../types.js';
-import { createUniform, exponential, gammaUnitMean } from './random.js';
+import { exponential, gammaUnitMean, mulberry32 } from '../random.js';
 
 export interface PhaseWindow {
   index: number;
@@ -62,7 +62,7 @@ export function phaseSeed(seed: number, phaseIndex: number): number {
  */
 export function* openPhaseArrivals(phase: OpenPhase, seed: number): Generator<number> {
   const durSec = phase.duration / 1000;
-  const uniform = createUniform(seed);
+  const uniform = mulberry32(seed);
   let s = 0;
   for (let n = 0; ; n++) {
     if (phase.arrival === 'constant') s = n;

@@ -50,7 +50,7 @@ describe('quickstart', () => {
         timeout: 60_000,
         stream: true,
         streamUsage: true,
-        http: { h2: false },
+        http: { h2: false, insecure: false },
         headers: {},
       },
       dataset: { file: path.join(ROOT, 'datasets', 'quickstart.jsonl'), maxOutputTokens: 128, order: 'sequential' },
@@ -92,7 +92,7 @@ describe('defaults', () => {
       timeout: 60_000,
       stream: true,
       streamUsage: true,
-      http: { h2: false },
+      http: { h2: false, insecure: false },
       headers: {},
     });
     expect(s.dataset).toEqual({ file: '/proj/scenarios/prompts.jsonl', maxOutputTokens: 128, order: 'sequential' });

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir, type TempDir } from './temp-dir.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/llm-bench.js');
@@ -31,13 +30,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 }
 
 /** A temp directory with the given files; removed by the returned cleanup. */
-export function tempProject(files: Record<string, string>): { dir: string; cleanup(): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-test-'));
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-  }
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+export function tempProject(files: Record<string, string>): TempDir {
+  const tmp = makeTempDir();
+  for (const [name, content] of Object.entries(files)) tmp.write(name, content);
+  return tmp;
 }
 
 export const TINY_DATASET = [

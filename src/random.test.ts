@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createRng, deriveSeed, shuffled } from './rng.js';
+import { createRng, deriveSeed, shuffled } from './random.js';
 
 const draw = (seed: number, n = 5): number[] => {
   const rng = createRng(seed);
