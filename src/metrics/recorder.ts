@@ -53,7 +53,9 @@ export class MetricsRecorder {
   dropped = 0;
 
   constructor(private readonly opts: RecorderOptions) {
-    this.labelsByPhase = opts.phaseNames.map((p) => ['all', `model=${opts.model}`, `phase=${p}`]);
+    // One model per run (for now): its label holds exactly what `all` holds, so it is filled
+    // from `all` when results are read rather than recorded twice per event.
+    this.labelsByPhase = opts.phaseNames.map((p) => ['all', `phase=${p}`]);
     for (const m of LATENCY_METRICS) this.hists.set(m, new Map());
   }
 
@@ -146,7 +148,7 @@ export class MetricsRecorder {
   }
 
   histogram(metric: LatencyMetric, label = 'all'): Histogram | undefined {
-    return this.hists.get(metric)?.get(label);
+    return this.hists.get(metric)?.get(label === this.modelLabel ? 'all' : label);
   }
 
   metrics(): MetricsByLabel {
@@ -155,6 +157,8 @@ export class MetricsRecorder {
       if (byLabel.size === 0) continue;
       out[metric] = {};
       for (const [label, h] of byLabel) out[metric]![label] = summarize(h);
+      const all = out[metric]!.all;
+      if (all) out[metric]![this.modelLabel] = all;
     }
     return out;
   }
@@ -166,8 +170,17 @@ export class MetricsRecorder {
       failed: this.failed,
       dropped: this.dropped,
       byClass: { ...this.byClass },
-      byLabel: Object.fromEntries(this.labelCounts),
+      byLabel: this.withModelLabel(Object.fromEntries(this.labelCounts)),
     };
+  }
+
+  private get modelLabel(): string {
+    return `model=${this.opts.model}`;
+  }
+
+  private withModelLabel(byLabel: Record<string, LabelCounts>): Record<string, LabelCounts> {
+    const { all, ...rest } = byLabel;
+    return all ? { all, [this.modelLabel]: { ...all }, ...rest } : byLabel;
   }
 
   errors(): Array<{ class: ErrorClass; status?: number; message: string; count: number }> {

@@ -46,3 +46,17 @@ describe('chat chunk facts', () => {
     expect(looksSpaced(chunk({ content: 'x' }))).toBe(false);
   });
 });
+
+describe('malformed events', () => {
+  it('a truncated or garbled chunk is malformed on both paths', () => {
+    for (const bad of [
+      '{"choices":[{"delta":{"content":"x"}',
+      '{"choices":[{"delta":{"content":"x"}}]}}',
+      '{"choices":[{"delta":{"content":"x}}]}',
+      'not json',
+    ]) {
+      expect(chunkFacts(bad, false).error, bad).toMatch(/^malformed/);
+      expect(chunkFacts(bad, true).error, bad).toMatch(/^malformed/);
+    }
+  });
+});
