@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../record.js';
+import type { LoadSpec } from '../types.js';
+import { plannedCounts } from './plan.js';
+import { startRunLoop } from './run-loop.js';
+
+/** A fake transport: completes each request after `latencyMs`, or never when null. */
+function fakeTransport(latencyMs: number | null) {
+  const inFlight = new Set<RequestRecord>();
+  const sent: RequestRecord[] = [];
+  return {
+    sent,
+    inFlight: () => inFlight.size,
+    send(rec: RequestRecord, done: (rec: RequestRecord) => void) {
+      rec.dispatched = performance.now();
+      inFlight.add(rec);
+      sent.push(rec);
+      if (latencyMs !== null) {
+        setTimeout(() => {
+          inFlight.delete(rec);
+          done(rec);
+        }, latencyMs);
+      }
+    },
+  };
+}
+
+const openLoad = (rate: number, duration: number, maxInFlight = 1000): LoadSpec => ({
+  maxInFlight,
+  phases: [{ kind: 'open', name: 'o', duration, arrival: 'poisson', rate, rampTo: rate, burstiness: 1 }],
+});
+
+describe('run loop', () => {
+  it('dispatches every planned arrival at its intended time', async () => {
+    const load = openLoad(200, 1000);
+    const t = fakeTransport(5);
+    const completed: RequestRecord[] = [];
+    const loop = startRunLoop(
+      { load, seed: 9, promptCount: 3 },
+      { send: t.send, inFlight: t.inFlight, onComplete: (r) => completed.push(r), onDropped: () => expect.fail('dropped'), onSlip: () => undefined },
+    );
+    await loop.finished;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.sent.length).toBe(plannedCounts(load, 9)[0]);
+    expect(completed.length).toBe(t.sent.length);
+    // never early; late only by timer granularity (generous for a shared 2-core machine)
+    const lateness = t.sent.map((r) => r.dispatched - r.intended).sort((a, b) => a - b);
+    expect(lateness[0]).toBeGreaterThanOrEqual(0);
+    expect(lateness[Math.floor(lateness.length / 2)]).toBeLessThan(5);
+    // intended times follow the plan relative to the loop's time zero
+    expect(t.sent.at(-1)!.intended - loop.t0).toBeLessThan(1000);
+    // prompts are taken in order, cycling
+    expect(t.sent.slice(0, 5).map((r) => r.promptIndex)).toEqual([0, 1, 2, 0, 1]);
+  });
+
+  it('counts arrivals as dropped when maxInFlight requests are out, never skipping silently', async () => {
+    const load = openLoad(100, 500, 10);
+    const t = fakeTransport(null); // nothing ever completes
+    let dropped = 0;
+    const loop = startRunLoop(
+      { load, seed: 4, promptCount: 1 },
+      { send: t.send, inFlight: t.inFlight, onComplete: () => undefined, onDropped: () => dropped++, onSlip: () => undefined },
+    );
+    await loop.finished;
+    expect(t.sent.length).toBe(10);
+    expect(t.sent.length + dropped).toBe(plannedCounts(load, 4)[0]);
+  });
+
+  it('keeps N in flight in a closed phase and stops at its end', async () => {
+    const t = fakeTransport(10);
+    let maxSeen = 0;
+    const loop = startRunLoop(
+      { load: { maxInFlight: 100, phases: [{ kind: 'closed', name: 'c', duration: 300, concurrency: 4 }] }, seed: 1, promptCount: 1 },
+      {
+        send: (rec, done) => {
+          t.send(rec, done);
+          maxSeen = Math.max(maxSeen, t.inFlight());
+        },
+        inFlight: t.inFlight,
+        onComplete: () => undefined,
+        onDropped: () => undefined,
+        onSlip: () => undefined,
+      },
+    );
+    await loop.finished;
+    expect(maxSeen).toBe(4);
+    expect(t.inFlight()).toBe(0);
+    // ~300 ms / ~10 ms per request × 4 workers
+    expect(t.sent.length).toBeGreaterThan(40);
+    expect(t.sent.length).toBeLessThan(130);
+    expect(t.sent.every((r) => r.intended - loop.t0 < 300)).toBe(true);
+  });
+
+  it('stop() abandons the rest of the plan', async () => {
+    const t = fakeTransport(1);
+    const loop = startRunLoop(
+      { load: openLoad(100, 10_000), seed: 2, promptCount: 1 },
+      { send: t.send, inFlight: t.inFlight, onComplete: () => undefined, onDropped: () => undefined, onSlip: () => undefined },
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    loop.stop();
+    await loop.finished;
+    const n = t.sent.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.sent.length).toBe(n);
+    expect(n).toBeLessThan(50);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { newRecord } from '../record.js';
+import { decode } from './hdr.js';
+import { MetricsRecorder } from './recorder.js';
+
+function okRecord(phase: number, base: number) {
+  const r = newRecord(0, 0, phase, base);
+  r.dispatched = base + 2;
+  r.sent = base + 3;
+  r.headers = base + 13;
+  r.tokenTimes = [base + 103, base + 113, base + 113, base + 133];
+  r.firstToken = base + 103;
+  r.lastToken = base + 133;
+  r.end = base + 134;
+  r.status = 200;
+  r.usageOutputTokens = 4;
+  return r;
+}
+
+/** HDR keeps 3 significant digits: equal within 0.1 %. */
+const near = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected * 0.001 + 0.001);
+
+describe('MetricsRecorder', () => {
+  const rec = () => new MetricsRecorder({ model: 'm', phaseNames: ['a', 'b'] });
+  const p50 = (r: MetricsRecorder, metric: Parameters<MetricsRecorder['histogram']>[0], label = 'all') =>
+    r.histogram(metric, label)!.getValueAtPercentile(50) / 1000;
+
+  it('derives every duration from the stamps', () => {
+    const r = rec();
+    r.recordRequest(okRecord(0, 1000));
+    near(p50(r, 'queue'), 2);
+    near(p50(r, 'send'), 1);
+    near(p50(r, 'ttfb'), 10);
+    near(p50(r, 'ttft'), 100);
+    near(p50(r, 'e2e'), 130);
+    near(p50(r, 'ttft_from_intended'), 103);
+    near(p50(r, 'e2e_from_intended'), 133);
+    near(p50(r, 'tpot'), 10); // (133 − 103) / (4 − 1)
+    const itl = r.histogram('itl')!;
+    expect(itl.totalCount).toBe(3);
+    expect(itl.getValueAtPercentile(0)).toBe(0); // two events in one read
+    expect(itl.maxValue).toBeGreaterThanOrEqual(19_990);
+    expect(r.histogram('connect')).toBeUndefined(); // reused connection: no connect stamps
+  });
+
+  it('labels by phase and model; failures are counted, classified and kept out of latency', () => {
+    const r = rec();
+    r.recordRequest(okRecord(0, 0));
+    r.recordRequest(okRecord(1, 0));
+    const bad = okRecord(1, 0);
+    bad.errorClass = 'http_5xx';
+    bad.status = 503;
+    bad.errorMessage = 'HTTP 503: overloaded';
+    r.recordRequest(bad);
+    r.recordDropped(1);
+    expect(r.histogram('ttft', 'phase=a')!.totalCount).toBe(1);
+    expect(r.histogram('ttft', 'phase=b')!.totalCount).toBe(1);
+    expect(r.histogram('ttft', 'model=m')!.totalCount).toBe(2);
+    const counts = r.counts();
+    expect(counts).toMatchObject({ requests: 3, ok: 2, failed: 1, dropped: 1 });
+    expect(counts.byClass.http_5xx).toBe(1);
+    expect(counts.byLabel['phase=b']).toEqual({ requests: 2, ok: 1, failed: 1, dropped: 1 });
+    expect(counts.byLabel['model=m']).toEqual(counts.byLabel.all);
+    expect(r.errors()).toEqual([{ class: 'http_5xx', status: 503, message: 'HTTP 503: overloaded', count: 1 }]);
+    const metrics = r.metrics();
+    expect(metrics.ttft!['model=m']).toEqual(metrics.ttft!.all);
+  });
+
+  it('counts output with the tokenizer when the server sent no usage', () => {
+    const r = new MetricsRecorder({ model: 'm', phaseNames: ['a'], countTokens: (p) => p.join('').length });
+    const x = okRecord(0, 0);
+    x.usageOutputTokens = null;
+    x.contentPieces = ['ab', 'cde'];
+    r.recordRequest(x);
+    expect(r.tokens.output).toBe(5);
+    expect(r.tokens.fromTiktoken).toBe(1);
+  });
+
+  it('summaries carry the histogram itself, which decodes to the same counts', () => {
+    const r = rec();
+    for (let i = 0; i < 50; i++) r.recordRequest(okRecord(0, i));
+    const s = r.metrics().ttft!.all!;
+    const h = decode(s.hdr);
+    expect(h.totalCount).toBe(50);
+    expect(h.getValueAtPercentile(99) / 1000).toBeCloseTo(s.p99, 1);
+    expect(s.p50).toBeLessThanOrEqual(s.max);
+  });
+});
