@@ -36,12 +36,55 @@ export interface DatasetSpec {
   order: 'sequential' | 'shuffle';
 }
 
+export interface TtftSpec {
+  median: Millis;
+  p99: Millis;
+}
+
+/** One model's behaviour in the mock; unset fields keep the built-in profile's. */
+export interface ModelProfileOverride {
+  ttft?: TtftSpec;
+  /** extra TTFT per input token (prefill) */
+  prefillPerToken?: Millis;
+  tokensPerSecond?: number;
+  /** relative spread of the gaps between tokens */
+  jitter?: number;
+  tokensPerChunk?: number;
+  /** hidden reasoning tokens per visible output token */
+  reasoningRatio?: number;
+  /** false: refuses stream: true */
+  stream?: boolean;
+}
+
+interface FaultWhen {
+  /** probability per request */
+  rate?: number;
+  /** window in ms since the mock started */
+  from?: Millis;
+  to?: Millis;
+}
+
+export type MockFaultSpec =
+  | ({ type: 'status'; status: 429 | 500 | 502 | 503; code?: 'rate_limit_exceeded' | 'insufficient_quota' } & FaultWhen)
+  | ({ type: 'cut'; afterEvents: number } & FaultWhen)
+  | ({ type: 'stall'; ms: Millis } & FaultWhen)
+  | ({ type: 'slowHeaders'; ms: Millis } & FaultWhen)
+  | ({ type: 'malformed'; atEvent?: number } & FaultWhen);
+
 export interface MockOptions {
-  ttft: { median: Millis; p99: Millis };
-  tokensPerSecond: number;
+  /** overrides every model's TTFT when set */
+  ttft?: TtftSpec;
+  /** overrides every model's token rate when set; 0 = no delay */
+  tokensPerSecond?: number;
+  tokensPerChunk?: number;
   /** Output length when the request names no max tokens. */
   defaultOutputTokens: number;
   seed: number;
+  models?: Record<string, ModelProfileOverride>;
+  rateLimits?: { rpm?: number; tpm?: number };
+  faults?: MockFaultSpec[];
+  /** absolute path of the server-side truth log (JSONL) */
+  truthLog?: string;
 }
 
 export interface HttpOptions {

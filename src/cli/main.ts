@@ -71,8 +71,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .description('serve the built-in OpenAI-compatible mock until interrupted')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--seed <n>', 'seed for latencies and text', '0')
-    .action(async (flags: { port: string; host: string; seed: string }) => {
+    .option('--seed <n>', 'seed for latencies, text and faults (default 0, or the config\'s)')
+    .option('--config <file>', 'mock config YAML: the same fields as a scenario\'s mock: section')
+    .action(async (flags: { port: string; host: string; seed?: string; config?: string }) => {
       const { serveMock } = await import('./serve-mock.js');
       exitCode = await serveMock(flags, io);
     });

@@ -1,5 +1,6 @@
 /** `llm-bench mock`: serve the built-in OpenAI-compatible mock in this process. */
 import { startMockServer, type MockServerOptions } from '../mock/server.js';
+import type { MockOptions } from '../types.js';
 
 export interface MockCommandOptions {
   port: number;
@@ -8,13 +9,15 @@ export interface MockCommandOptions {
   ttftMedian?: number;
   ttftP99?: number;
   tokensPerSecond?: number;
+  /** from --config: a scenario-style mock section */
+  config?: MockOptions;
 }
 
 export async function mockCommand(
   opts: MockCommandOptions,
   io: { out(s: string): void },
 ): Promise<{ close(): Promise<void> }> {
-  const serverOpts: MockServerOptions = { port: opts.port, host: opts.host };
+  const serverOpts: MockServerOptions = { ...opts.config, port: opts.port, host: opts.host };
   if (opts.seed !== undefined) serverOpts.seed = opts.seed;
   if (opts.tokensPerSecond !== undefined) serverOpts.tokensPerSecond = opts.tokensPerSecond;
   if (opts.ttftMedian !== undefined || opts.ttftP99 !== undefined) {

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { CliIo } from './main.js';
+import { loadMockConfig } from '../scenario/load-mock-config.js';
 import { mockCommand } from './mock.js';
 
 function integerFlag(flag: string, value: string, min: number, max: number): number {
@@ -11,9 +12,11 @@ function integerFlag(flag: string, value: string, min: number, max: number): num
 }
 
 /** Serves the mock in this process until SIGINT or SIGTERM. */
-export async function serveMock(flags: { port: string; host: string; seed: string }, io: CliIo): Promise<number> {
+export async function serveMock(flags: { port: string; host: string; seed?: string; config?: string }, io: CliIo): Promise<number> {
+  const seed = flags.seed === undefined ? undefined : integerFlag('--seed', flags.seed, 0, 2 ** 32 - 1);
+  const config = flags.config === undefined ? undefined : await loadMockConfig(flags.config, seed ?? 0);
   const handle = await mockCommand(
-    { port: integerFlag('--port', flags.port, 0, 65535), host: flags.host, seed: integerFlag('--seed', flags.seed, 0, 2 ** 32 - 1) },
+    { port: integerFlag('--port', flags.port, 0, 65535), host: flags.host, ...(seed === undefined ? {} : { seed }), ...(config ? { config } : {}) },
     { out: io.out },
   );
   await new Promise<void>((resolve) => {

@@ -9,6 +9,19 @@ export interface ChatRequest {
   maxTokens: number | undefined;
   /** Cheap estimate: chars/4 + 3 per message + 3. */
   promptTokens: number;
+  /** the deprecated max_tokens was sent (reasoning models refuse it) */
+  usedMaxTokens: boolean;
+  tools: ToolDef[];
+  toolChoice: 'none' | 'auto' | 'required' | { name: string };
+  /** role of the last message: a tool result means the model now answers in text */
+  lastRole: string;
+  /** cheap identity of the prompt, for prompt-cache emulation */
+  promptKey: string;
+}
+
+export interface ToolDef {
+  name: string;
+  parameters: unknown;
 }
 
 export type ParsedChat = { ok: true; req: ChatRequest } | { ok: false; status: number; error: ApiError };
@@ -131,6 +144,9 @@ export function parseChatRequest(raw: string): ParsedChat {
   const mt = maxTokensField(body, 'max_tokens');
   if (typeof mt === 'object') return mt;
 
+  const tools = parseTools(body.tools);
+  if (!Array.isArray(tools)) return tools;
+  const last = messages[messages.length - 1] as Record<string, unknown>;
   return {
     ok: true,
     req: {
@@ -139,6 +155,32 @@ export function parseChatRequest(raw: string): ParsedChat {
       includeUsage,
       maxTokens: mct ?? mt,
       promptTokens: Math.ceil(chars / 4) + 3 * messages.length + 3,
+      usedMaxTokens: mt !== undefined,
+      tools,
+      toolChoice: toolChoiceOf(body.tool_choice),
+      lastRole: String(last.role),
+      promptKey: `${chars}:${JSON.stringify(messages).slice(0, 256)}`,
     },
   };
+}
+
+/** Chat tools are nested: {type: 'function', function: {name, parameters}}. */
+function parseTools(v: unknown): ToolDef[] | ParsedChat {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return badType('tools', 'an array', v);
+  const out: ToolDef[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const t: unknown = v[i];
+    const fn = isObject(t) ? t.function : undefined;
+    if (!isObject(fn)) return missing(`tools[${i}].function`);
+    if (typeof fn.name !== 'string' || fn.name.length === 0) return missing(`tools[${i}].function.name`);
+    out.push({ name: fn.name, parameters: fn.parameters });
+  }
+  return out;
+}
+
+function toolChoiceOf(v: unknown): ChatRequest['toolChoice'] {
+  if (v === 'none' || v === 'required' || v === 'auto') return v;
+  if (isObject(v) && isObject(v.function) && typeof v.function.name === 'string') return { name: v.function.name };
+  return 'auto';
 }

@@ -1,149 +1,117 @@
 /**
  * POST /v1/chat/completions: streamed (SSE) and non-streamed answers with the exact wire
- * shapes of the real API. Constant parts of every chunk are built once per stream; token
- * chunks are plain string concatenations, and all chunks that are due go out in one write.
+ * shapes of the real API, text or tool calls, with each model's latency profile. Constant
+ * parts of every chunk are built once per stream; token chunks are string concatenations.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { admit, afterSlowHeaders } from './admission.js';
+import { parseChatRequest, type ChatRequest } from './chat-request.js';
 import type { MockContext } from './context.js';
-import { parseChatRequest } from './chat-request.js';
-import { baseHeaders, sendError, sendJson } from './http.js';
+import { TimedEventStream, type StreamPlan } from './event-stream.js';
+import { baseHeaders, sendError } from './http.js';
 import { resolveModel, systemFingerprint } from './models.js';
-import { chunkDueAt, chunksDue, completionDelay, ttftForRequest } from './profile.js';
+import { jitteredSchedule, ttftForRequest } from './profile.js';
 import { requestRng, RngPurpose } from './rng.js';
 import { generateTokens } from './text.js';
+import { argumentPieces, toolArguments } from './tool-args.js';
+import { answerWhole, cachedTokens, planOutput, recordTruth } from './generation.js';
 
-export function usageJson(prompt: number, completion: number): string {
+export function usageJson(prompt: number, completion: number, cached = 0, reasoning = 0): string {
   return (
     `{"prompt_tokens":${prompt},"completion_tokens":${completion},"total_tokens":${prompt + completion},` +
-    `"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":` +
-    `{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`
+    `"prompt_tokens_details":{"cached_tokens":${cached},"audio_tokens":0},"completion_tokens_details":` +
+    `{"reasoning_tokens":${reasoning},"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`
   );
+}
+
+/** A request the model refuses before generating, as the real API does for reasoning models. */
+function refusal(ctx: MockContext, r: ChatRequest): { message: string; param: string; code: string } | null {
+  const { profile } = ctx.model(r.model);
+  if (profile.rejectsMaxTokens && r.usedMaxTokens) {
+    return {
+      message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      param: 'max_tokens',
+      code: 'unsupported_parameter',
+    };
+  }
+  if (!profile.stream && r.stream) {
+    return { message: "Unsupported value: 'stream' does not support true with this model. Supported values are: false.", param: 'stream', code: 'unsupported_value' };
+  }
+  return null;
+}
+
+function wantsToolCall(r: ChatRequest): boolean {
+  if (r.tools.length === 0 || r.toolChoice === 'none') return false;
+  return r.toolChoice !== 'auto' || r.lastRole !== 'tool';
 }
 
 /** `raw` is the request body; `t0` (performance.now()) is when it was fully received. */
 export function handleChatCompletions(ctx: MockContext, res: ServerResponse, raw: string, t0: number): void {
   const requestId = ctx.ids.requestId();
   const parsed = parseChatRequest(raw);
-  if (!parsed.ok) {
-    sendError(res, parsed.status, parsed.error, requestId);
-    return;
-  }
+  if (!parsed.ok) return sendError(res, parsed.status, parsed.error, requestId);
   const r = parsed.req;
-  const { opts, profile } = ctx;
-  const index = ctx.nextIndex();
-  const outputTokens = r.maxTokens ?? opts.defaultOutputTokens;
-  const finishReason = r.maxTokens !== undefined ? 'length' : 'stop';
-  const ttft = ttftForRequest(profile, opts.seed, index);
-  const tokens = generateTokens(requestRng(opts.seed, index, RngPurpose.text), outputTokens);
+  const refused = refusal(ctx, r);
+  if (refused) return sendError(res, 400, refused, requestId);
+  const { profile, latency } = ctx.model(r.model);
+  const out = planOutput(profile, r.maxTokens, ctx.opts.defaultOutputTokens);
+  const admitted = admit(ctx, res, { requestId, t0, api: 'chat', model: r.model, tokens: r.promptTokens + out.reserved });
+  if (!admitted) return;
+  const { index } = admitted;
+  const seed = ctx.opts.seed;
+
+  const toolCall = wantsToolCall(r);
+  const tool = toolCall ? (typeof r.toolChoice === 'object' ? r.tools.find((t) => t.name === (r.toolChoice as { name: string }).name) : undefined) ?? r.tools[0]! : null;
+  const pieces = tool ? argumentPieces(toolArguments(tool.parameters, requestRng(seed, index, RngPurpose.tools))) : generateTokens(requestRng(seed, index, RngPurpose.text), out.visible);
+  const completion = tool ? pieces.length : out.visible;
+  const finishReason = tool ? 'tool_calls' : out.finishReason;
+  const ttft = ttftForRequest(latency, seed, index, r.promptTokens) + out.reasoning * latency.tokenIntervalMs;
+  const usage = usageJson(r.promptTokens, completion + out.reasoning, cachedTokens(ctx, r.promptTokens, r.promptKey), out.reasoning);
   const model = JSON.stringify(resolveModel(r.model));
   const fp = systemFingerprint(r.model);
   const id = ctx.ids.completionId(index);
   const created = Math.floor(Date.now() / 1000);
-  const usage = usageJson(r.promptTokens, outputTokens);
+  const callId = `call_${id.slice(9, 33)}`;
+  const truth = { requestId, index, api: 'chat', model: r.model, t0 };
 
   if (!r.stream) {
+    const message = tool
+      ? `{"role":"assistant","content":null,"tool_calls":[{"id":"${callId}","type":"function","function":{"name":${JSON.stringify(tool.name)},"arguments":"${pieces.join('')}"}}],"refusal":null,"annotations":[]}`
+      : `{"role":"assistant","content":"${pieces.join('')}","refusal":null,"annotations":[]}`;
     const body =
       `{"id":"${id}","object":"chat.completion","created":${created},"model":${model},"choices":[{"index":0,` +
-      `"message":{"role":"assistant","content":"${tokens.join('')}","refusal":null,"annotations":[]},` +
-      `"logprobs":null,"finish_reason":"${finishReason}"}],"usage":${usage},"system_fingerprint":"${fp}"}`;
-    const delay = completionDelay(ttft, profile.tokenIntervalMs, outputTokens);
-    const send = () => sendJson(res, 200, body, baseHeaders(requestId, performance.now() - t0, 'application/json'));
-    const wait = t0 + delay - performance.now();
-    if (wait <= 0) {
-      send();
-      return;
-    }
-    const timer = setTimeout(send, Math.ceil(wait));
-    res.once('close', () => clearTimeout(timer));
-    return;
+      `"message":${message},"logprobs":null,"finish_reason":"${finishReason}"}],"usage":${usage},"system_fingerprint":"${fp}"}`;
+    return answerWhole(ctx, res, admitted, truth, body, ttft + Math.max(0, completion - 1) * latency.tokenIntervalMs);
   }
 
   const head = `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${model},"system_fingerprint":"${fp}","choices":[`;
   const usageNull = r.includeUsage ? ',"usage":null}\n\n' : '}\n\n';
-  const role = head + '{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]' + usageNull;
+  const opening = tool
+    ? `{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"${callId}","type":"function","function":{"name":${JSON.stringify(tool.name)},"arguments":""}}],"refusal":null},"logprobs":null,"finish_reason":null}]`
+    : '{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]';
   let tail = head + `{"index":0,"delta":{},"logprobs":null,"finish_reason":"${finishReason}"}]` + usageNull;
   if (r.includeUsage) tail += head + '],"usage":' + usage + '}\n\n';
   tail += 'data: [DONE]\n\n';
-
-  const headers = baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8');
-  headers['cache-control'] = 'no-cache';
-  res.writeHead(200, headers);
-  const stream = new ChatStream(res, t0, ttft, opts.tokensPerChunk, profile.tokenIntervalMs, tokens, head, usageNull, tail);
-  stream.start(role);
-}
-
-class ChatStream {
-  private next = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-  private readonly total: number;
-  private readonly step: number;
-  private readonly pre: string;
-  private readonly post: string;
-  private readonly tick = (): void => this.pump('');
-
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly t0: number,
-    private readonly ttft: number,
-    private readonly perChunk: number,
-    intervalMs: number,
-    private readonly tokens: string[],
-    head: string,
-    usageNull: string,
-    private readonly tail: string,
-  ) {
-    this.total = Math.ceil(tokens.length / perChunk);
-    this.step = intervalMs * perChunk;
-    this.pre = head + '{"index":0,"delta":{"content":"';
-    this.post = '"},"logprobs":null,"finish_reason":null}]' + usageNull;
-  }
-
-  start(role: string): void {
-    if (this.res.destroyed) {
-      this.closed = true; // the client left before we answered
-      return;
-    }
-    this.res.once('close', () => {
-      this.closed = true;
-      if (this.timer !== undefined) clearTimeout(this.timer);
-      this.timer = undefined;
-    });
-    // Headers and the role chunk go out at once (TTFB < TTFT); content follows at TTFT.
-    if (this.ttft <= 0) {
-      this.pump(role);
-    } else {
-      this.res.write(role);
-      this.schedule();
-    }
-  }
-
-  private content(j: number): string {
-    const k = this.perChunk;
-    if (k === 1) return this.pre + (this.tokens[j] as string) + this.post;
-    return this.pre + this.tokens.slice(j * k, (j + 1) * k).join('') + this.post;
-  }
-
-  /** Writes every chunk that is due (in one write), then re-arms the single timer. */
-  private pump(prefix: string): void {
-    this.timer = undefined;
-    if (this.closed) return;
-    const elapsed = performance.now() - this.t0;
-    const due = chunksDue(elapsed, this.ttft, this.step, this.total);
-    let out = prefix;
-    for (; this.next < due; this.next++) out += this.content(this.next);
-    if (this.next >= this.total && elapsed >= this.ttft) {
-      this.closed = true;
-      this.res.end(out + this.tail);
-      return;
-    }
-    if (out.length > 0) this.res.write(out);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    const wait = this.t0 + chunkDueAt(this.next, this.ttft, this.step) - performance.now();
-    this.timer = setTimeout(this.tick, Math.max(1, Math.ceil(wait)));
-  }
+  const pre = tool ? head + '{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"' : head + '{"index":0,"delta":{"content":"';
+  const post = (tool ? '"}}]},"logprobs":null,"finish_reason":null}]' : '"},"logprobs":null,"finish_reason":null}]') + usageNull;
+  const perChunk = profile.tokensPerChunk;
+  const chunks = Math.ceil(pieces.length / perChunk);
+  const stepMs = latency.tokenIntervalMs * perChunk;
+  const plan: StreamPlan = {
+    ttft,
+    stepMs,
+    total: chunks,
+    dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, chunks),
+    render: perChunk === 1 ? (j) => pre + pieces[j]! + post : (j) => pre + pieces.slice(j * perChunk, (j + 1) * perChunk).join('') + post,
+    prologue: head + opening + usageNull,
+    prologueEvents: 1,
+    tail,
+  };
+  afterSlowHeaders(res, admitted.fault, (delay) => {
+    const headers: OutgoingHttpHeaders = { ...baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };
+    headers['cache-control'] = 'no-cache';
+    res.writeHead(200, headers);
+    new TimedEventStream(res, t0 + delay, plan, admitted.fault, (s) => recordTruth(ctx, truth, admitted, 200, s.stamps)).start();
+  });
 }

@@ -2,7 +2,7 @@
  * Latency model of the mock: a lognormal time to first token and a constant token rate.
  * Pure and seeded: the same (options, request index) always gives the same numbers.
  */
-import type { MockOptions } from '../types.js';
+import type { TtftSpec } from '../types.js';
 import { gaussian, requestRng, RngPurpose, type Rng } from './rng.js';
 
 /** z-score of the 99th percentile of the standard normal distribution. */
@@ -11,6 +11,10 @@ export const Z_P99 = 2.3263;
 export interface LatencyProfile {
   /** TTFT median in ms; 0 = no delay. */
   ttftMedian: number;
+  /** extra TTFT per input token (prefill), ms */
+  prefillPerToken: number;
+  /** relative spread of the gaps between tokens */
+  jitter: number;
   /** lognormal sigma derived from median and p99. */
   ttftSigma: number;
   /** ms between two tokens; 0 = no delay. */
@@ -27,11 +31,18 @@ export function tokenIntervalMs(tokensPerSecond: number): number {
   return tokensPerSecond > 0 && Number.isFinite(tokensPerSecond) ? 1000 / tokensPerSecond : 0;
 }
 
-export function makeProfile(opts: Pick<MockOptions, 'ttft' | 'tokensPerSecond'>): LatencyProfile {
+export function makeProfile(p: {
+  ttft: TtftSpec;
+  tokensPerSecond: number;
+  prefillPerToken?: number;
+  jitter?: number;
+}): LatencyProfile {
   return {
-    ttftMedian: opts.ttft.median,
-    ttftSigma: lognormalSigma(opts.ttft.median, opts.ttft.p99),
-    tokenIntervalMs: tokenIntervalMs(opts.tokensPerSecond),
+    ttftMedian: p.ttft.median,
+    ttftSigma: lognormalSigma(p.ttft.median, p.ttft.p99),
+    tokenIntervalMs: tokenIntervalMs(p.tokensPerSecond),
+    prefillPerToken: p.prefillPerToken ?? 0,
+    jitter: p.jitter ?? 0,
   };
 }
 
@@ -42,9 +53,26 @@ export function sampleTtft(profile: LatencyProfile, rng: Rng): number {
   return profile.ttftMedian * Math.exp(profile.ttftSigma * gaussian(rng));
 }
 
-/** TTFT (ms) of the index-th request a server with this seed receives. Pure. */
-export function ttftForRequest(profile: LatencyProfile, seed: number, index: number): number {
-  return sampleTtft(profile, requestRng(seed, index, RngPurpose.latency));
+/** TTFT (ms) of the index-th request a server with this seed receives, prefill included. Pure. */
+export function ttftForRequest(profile: LatencyProfile, seed: number, index: number, inputTokens = 0): number {
+  return sampleTtft(profile, requestRng(seed, index, RngPurpose.latency)) + profile.prefillPerToken * inputTokens;
+}
+
+/**
+ * Due times (ms from the body's arrival) of `chunks` events whose gaps vary by the profile's
+ * jitter; undefined when the rate is steady (the stream then computes ttft + j·step).
+ */
+export function jitteredSchedule(profile: LatencyProfile, seed: number, index: number, ttft: number, stepMs: number, chunks: number): Float64Array | undefined {
+  if (profile.jitter <= 0 || stepMs <= 0 || chunks === 0) return undefined;
+  const rng = requestRng(seed, index, RngPurpose.jitter);
+  const due = new Float64Array(chunks);
+  let t = ttft;
+  for (let j = 0; j < chunks; j++) {
+    due[j] = t;
+    // gaps stay positive and average stepMs
+    t += stepMs * Math.max(0.05, 1 + profile.jitter * gaussian(rng));
+  }
+  return due;
 }
 
 /**

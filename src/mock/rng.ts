@@ -9,7 +9,7 @@ export { gaussian } from '../random.js';
 export type Rng = Uniform;
 
 /** What a per-request random stream is used for; each purpose is independent. */
-export const RngPurpose = { latency: 1, text: 2 } as const;
+export const RngPurpose = { latency: 1, text: 2, jitter: 3, tools: 4 } as const;
 
 export function requestRng(seed: number, index: number, purpose: number): Rng {
   return mulberry32(mixSeed(seed, index, purpose));

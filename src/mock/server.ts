@@ -86,6 +86,8 @@ function methodNotAllowed(ctx: MockContext, res: ServerResponse, method: string,
   });
 }
 
+const contexts = new WeakMap<Server, MockContext>();
+
 /** A configured, not yet listening mock server. */
 export function createMockServer(opts: MockServerOptions = {}): Server {
   const ctx = createContext(resolveMockOptions(opts));
@@ -104,6 +106,7 @@ export function createMockServer(opts: MockServerOptions = {}): Server {
       }
     },
   );
+  contexts.set(server, ctx);
   server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   server.on('clientError', (_err, socket: Socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -132,7 +135,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      });
+      }).then(() => contexts.get(server)?.close());
       return closing;
     },
   };

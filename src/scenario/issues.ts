@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { tryParseDuration } from './duration.js';
-import { DURATION_SCHEMAS } from './schema.js';
+import { DURATION_SCHEMAS } from './schema-parts.js';
 import { didYouMean } from './suggest.js';
 
 export interface Problem {

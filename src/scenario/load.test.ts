@@ -100,7 +100,8 @@ describe('defaults', () => {
       maxInFlight: 512,
       phases: [{ kind: 'open', name: 'phase1', duration: 5000, arrival: 'constant', rate: 1, rampTo: 1, burstiness: 1 }],
     });
-    expect(s.mock).toEqual({ ttft: { median: 200, p99: 600 }, tokensPerSecond: 80, defaultOutputTokens: 128, seed: 1 });
+    // latency left unset: the mock's per-model profiles apply
+    expect(s.mock).toEqual({ defaultOutputTokens: 128, seed: 1 });
     expect(s.thresholds).toEqual([]);
     // Default output dir is relative to the current directory, not the scenario file.
     expect(s.output.dir).toBe('/proj/reports/t-20261129T201500Z');
@@ -264,5 +265,43 @@ describe('errors', () => {
     const file = path.join(dir, 'bad.yaml');
     await writeFile(file, 'name: t\n');
     await expect(loadScenario(file)).rejects.toMatchObject({ where: expect.stringMatching(/bad\.yaml:1:1$/) });
+  });
+});
+
+describe('mock section', () => {
+  it('normalises profiles, rate limits, faults and the truth log', () => {
+    const s = parseScenario(
+      `${MINIMAL}mock:
+  models:
+    gpt-4o: { ttft: { median: 300ms }, prefillPerToken: 0.05ms, jitter: 0.2, reasoningRatio: 0 }
+  rateLimits: { rpm: 500, tpm: 60000 }
+  faults:
+    - { type: status, status: 503, rate: 0.1 }
+    - { type: status, status: 429, from: 10s, to: 15s }
+    - { type: cut, afterEvents: 5, rate: 0.05 }
+    - { type: stall, for: 2s, rate: 0.01 }
+    - { type: slowHeaders, delay: 500ms, rate: 0.01 }
+    - { type: malformed, rate: 0.01 }
+  truthLog: out/truth.jsonl
+`,
+      '/tmp/x/scenario.yaml',
+    );
+    expect(s.mock.models).toEqual({ 'gpt-4o': { ttft: { median: 300, p99: 900 }, prefillPerToken: 0.05, jitter: 0.2, reasoningRatio: 0 } });
+    expect(s.mock.rateLimits).toEqual({ rpm: 500, tpm: 60000 });
+    expect(s.mock.faults).toEqual([
+      { type: 'status', status: 503, rate: 0.1 },
+      { type: 'status', status: 429, from: 10_000, to: 15_000 },
+      { type: 'cut', afterEvents: 5, rate: 0.05 },
+      { type: 'stall', ms: 2000, rate: 0.01 },
+      { type: 'slowHeaders', ms: 500, rate: 0.01 },
+      { type: 'malformed', rate: 0.01 },
+    ]);
+    expect(s.mock.truthLog).toBe('/tmp/x/out/truth.jsonl');
+  });
+
+  it('a mistyped fault field is located', () => {
+    const e = fail(`${MINIMAL}mock:\n  faults:\n    - { type: cut, afterEvent: 5 }\n`);
+    expect(e.message).toMatch(/afterEvent/);
+    expect(e.where).toMatch(/:\d+:\d+$/);
   });
 });

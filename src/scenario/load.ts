@@ -5,14 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import type { Scenario } from '../types.js';
-import { explainIssues } from './issues.js';
-import { locate } from './locate.js';
 import { normalizeScenario } from './normalize.js';
 import { applyOverrides, type ScenarioOverrides } from './overrides.js';
 import { scenarioSchema } from './schema.js';
+import { parseYamlWith } from './yaml-document.js';
 
 export type { ScenarioOverrides } from './overrides.js';
 
@@ -42,39 +40,8 @@ export function parseScenario(
 ): Scenario {
   const abs = file === '<inline>' ? file : path.resolve(env.cwd, file);
   const shown = displayPath(abs, env.cwd);
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
-
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const pos = syntax.linePos?.[0] ?? lc.linePos(syntax.pos[0]);
-    const message = syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new UserError(`YAML syntax error: ${message}`, {
-      where: `${shown}:${pos.line}:${pos.col}`,
-      hint: 'check indentation (spaces, not tabs), colons after keys, and quotes around values with : or #',
-    });
-  }
-
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw new UserError(`cannot read the YAML: ${(err as Error).message}`, { where: shown });
-  }
-
-  const parsed = scenarioSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    const problems = explainIssues(parsed.error.issues, scenarioSchema)
-      .map((p) => ({ ...p, pos: locate(doc, lc, p.path, p.at) }))
-      .sort((a, b) => a.pos.offset - b.pos.offset);
-    const first = problems[0]!;
-    const more = problems.length - 1;
-    const tail = more > 0 ? `(${more} more problem${more === 1 ? '' : 's'} in this file after this one)` : '';
-    const hint = [first.hint, tail].filter(Boolean).join('\n  ');
-    throw new UserError(first.message, { where: `${shown}:${first.pos.line}:${first.pos.col}`, ...(hint ? { hint } : {}) });
-  }
-
-  const scenario = normalizeScenario(parsed.data, { file: abs, cwd: env.cwd, now: env.now });
+  const data = parseYamlWith(scenarioSchema, text, shown);
+  const scenario = normalizeScenario(data, { file: abs, cwd: env.cwd, now: env.now });
   return applyOverrides(scenario, overrides, env.cwd);
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseThresholds } from '../gate/parse.js';
 import type { DatasetSpec, Phase, Scenario, TargetSpec } from '../types.js';
 import { parseDuration } from './duration.js';
+import { normalizeMock } from './normalize-mock.js';
 import type { RawScenario } from './schema.js';
 
 export interface NormalizeEnv {
@@ -68,12 +69,7 @@ export function normalizeScenario(raw: RawScenario, env: NormalizeEnv): Scenario
     target,
     dataset,
     load: { maxInFlight: raw.load.maxInFlight, phases },
-    mock: {
-      ttft: { median: parseDuration(raw.mock.ttft.median), p99: parseDuration(raw.mock.ttft.p99) },
-      tokensPerSecond: raw.mock.tokensPerSecond,
-      defaultOutputTokens: raw.mock.defaultOutputTokens,
-      seed: raw.mock.seed ?? raw.seed,
-    },
+    mock: normalizeMock(raw.mock, baseDir, raw.seed),
     // Already validated by the schema (with YAML locations); this only builds the specs.
     thresholds: parseThresholds(raw.thresholds ?? {}),
     output: {

@@ -9,44 +9,10 @@
  */
 import { z } from 'zod';
 import { checkThreshold, LATENCY_METRICS, THRESHOLD_METRICS, thresholdDescription, thresholdExample, thresholdPattern } from '../gate/parse.js';
-import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './duration.js';
+import { mockSchema as mock } from './mock-schema.js';
+import { custom, duration, pattern } from './schema-parts.js';
 
-type Ctx = z.core.$RefinementCtx;
-
-/** Duration fields, so issues.ts can explain any failure there with the duration parser. */
-export const DURATION_SCHEMAS = new WeakSet<object>();
-
-function custom(ctx: Ctx, path: PropertyKey[], message: string, hint: string, at: 'key' | 'value' = 'value'): void {
-  ctx.addIssue({ code: 'custom', path, message, params: { hint, at } });
-}
-
-function duration(description: string, opts: { positive?: boolean } = {}) {
-  const text = z.string().regex(new RegExp(DURATION_PATTERN));
-  // Both are unions so a bare number gets the duration message (issues.ts), not "expected string".
-  const base = opts.positive ? z.union([text]) : z.union([text, z.literal(0)]);
-  const checked = opts.positive
-    ? base.superRefine((v, ctx) => {
-        const r = tryParseDuration(v);
-        if (r.ok && r.ms <= 0) custom(ctx, [], 'must be greater than 0', 'write e.g. 30s');
-      })
-    : base;
-  const bare = opts.positive ? 'a bare number is rejected' : 'a bare number other than 0 is rejected';
-  const schema = checked.meta({
-    description: `${description} A number with a unit: us, ms, s, m, h (e.g. 500ms, 1.5s, 1m30s); ${bare}.`,
-    examples: [...DURATION_EXAMPLES],
-  });
-  DURATION_SCHEMAS.add(schema);
-  return schema;
-}
-
-function pattern(re: RegExp, message: string, hint: string) {
-  return z
-    .string()
-    .superRefine((s, ctx) => {
-      if (!re.test(s)) custom(ctx, [], `"${s}" ${message}`, hint);
-    })
-    .meta({ pattern: re.source });
-}
+export { DURATION_SCHEMAS } from './schema-parts.js';
 
 const httpUrl = z
   .string()
@@ -163,24 +129,6 @@ const load = z
       seen.add(name);
     });
   });
-
-const mock = z
-  .object({
-    ttft: z
-      .object({ median: duration('Median time to first token (lognormal).').default('200ms'), p99: duration('99th percentile time to first token.').default('600ms') })
-      .strict()
-      .prefault({})
-      .superRefine((t, ctx) => {
-        const med = tryParseDuration(t.median);
-        const p99 = tryParseDuration(t.p99);
-        if (med.ok && p99.ok && p99.ms < med.ms) custom(ctx, ['p99'], 'must be >= median', 'raise p99 or lower median');
-      }),
-    tokensPerSecond: z.number().positive().default(80),
-    defaultOutputTokens: z.int().min(1).default(128).meta({ description: 'Output length when the request names no max tokens.' }),
-    seed: z.int().min(0).optional().meta({ description: 'Defaults to the scenario seed.' }),
-  })
-  .strict()
-  .prefault({});
 
 function thresholdList(metric: string) {
   const expr = z

@@ -1,0 +1,159 @@
+/**
+ * Writes one SSE response on a schedule: a prologue with the headers, content events due at
+ * ttft + j·step (or at precomputed times when tokens jitter), then the tail. All events that
+ * are due go out in one write, under a single timer per stream, scheduled from the stream's
+ * own start so lateness never accumulates. Stream faults (cut, stall, malformed event) and
+ * the truth log's stamps live here, so every streaming API gets them alike.
+ */
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { FaultDecision } from './faults.js';
+import { epochNow } from './truth-log.js';
+
+export interface StreamPlan {
+  /** ms from t0 to the first content event */
+  ttft: number;
+  /** ms between content events when `dueAt` is absent; 0 = all at once */
+  stepMs: number;
+  /** number of content events */
+  total: number;
+  /** optional per-event due times (ms from t0), for jittered token rates */
+  dueAt?: Float64Array;
+  /** SSE text of content event j */
+  render(j: number): string;
+  /** events sent with the headers (role chunk, response.created, ...) and how many there are */
+  prologue: string;
+  prologueEvents: number;
+  /** events after the last content event */
+  tail: string;
+}
+
+/** Stamps of the response as the server wrote it (epoch ms), for the truth log. */
+export interface WriteStamps {
+  headers: number | null;
+  firstToken: number | null;
+  lastToken: number | null;
+  end: number | null;
+}
+
+const MALFORMED = 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n';
+
+export class TimedEventStream {
+  private next = 0;
+  private written = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  readonly stamps: WriteStamps = { headers: null, firstToken: null, lastToken: null, end: null };
+  private readonly tick = (): void => this.pump('');
+
+  constructor(
+    private readonly res: ServerResponse,
+    /** performance.now() the schedule counts from */
+    private t0: number,
+    private readonly plan: StreamPlan,
+    private readonly fault: FaultDecision,
+    private onDone: (stream: TimedEventStream) => void,
+  ) {
+    if (fault.kind === 'stall') this.t0 += fault.ms;
+  }
+
+  /** Call right after writeHead. */
+  start(): void {
+    if (this.res.destroyed) return this.finish();
+    this.res.once('close', () => {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.finish();
+    });
+    this.stamps.headers = epochNow();
+    if (this.fault.kind !== 'stall' && this.plan.ttft <= 0) return this.pump(this.plan.prologue);
+    this.emit(this.plan.prologue, this.plan.prologueEvents);
+    this.schedule();
+  }
+
+  private dueAt(j: number): number {
+    const d = this.plan.dueAt;
+    return d ? d[j]! : this.plan.ttft + j * this.plan.stepMs;
+  }
+
+  private dueCount(elapsed: number): number {
+    const { total, dueAt, ttft, stepMs } = this.plan;
+    if (elapsed < ttft) return 0;
+    if (dueAt) {
+      let n = this.next;
+      while (n < total && dueAt[n]! <= elapsed) n++;
+      return n;
+    }
+    if (stepMs <= 0) return total;
+    return Math.min(total, Math.floor((elapsed - ttft) / stepMs) + 1);
+  }
+
+  /** Content event j, which will be the (written + pending + 1)-th event of the response. */
+  private content(j: number, pending: number): string {
+    if (this.fault.kind === 'malformed' && this.written + pending + 1 === this.fault.atEvent) return MALFORMED;
+    return this.plan.render(j);
+  }
+
+  /** Writes every event that is due (in one write), then re-arms the single timer. */
+  private pump(prefix: string): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    const elapsed = performance.now() - this.t0;
+    const due = this.dueCount(elapsed);
+    let out = prefix;
+    let events = prefix.length > 0 ? this.plan.prologueEvents : 0;
+    const first = this.next;
+    for (; this.next < due; this.next++) {
+      if (this.cutReached(events)) return this.cut(out);
+      out += this.content(this.next, events);
+      events++;
+    }
+    if (this.next > first) {
+      const now = epochNow();
+      if (first === 0) this.stamps.firstToken = now;
+      if (this.next === this.plan.total) this.stamps.lastToken = now;
+    }
+    if (this.next >= this.plan.total) {
+      if (this.cutReached(events)) return this.cut(out);
+      this.closed = true;
+      this.res.end(out + this.plan.tail);
+      this.stamps.end = epochNow();
+      return this.finish();
+    }
+    if (out.length > 0) this.emit(out, events);
+    this.schedule();
+  }
+
+  private cutReached(pendingEvents: number): boolean {
+    return this.fault.kind === 'cut' && this.written + pendingEvents >= this.fault.afterEvents;
+  }
+
+  /** The stream breaks: what was due is written, then the socket goes away mid-response. */
+  private cut(out: string): void {
+    this.closed = true;
+    if (out.length > 0) this.res.write(out);
+    this.stamps.end = epochNow();
+    this.res.socket?.destroy();
+    this.finish();
+  }
+
+  private emit(text: string, events: number): void {
+    this.written += events;
+    this.res.write(text);
+  }
+
+  private schedule(): void {
+    const wait = this.t0 + this.dueAt(this.next) - performance.now();
+    this.timer = setTimeout(this.tick, Math.max(1, Math.ceil(wait)));
+  }
+
+  private finish(): void {
+    if (this.closed && this.stamps.end === null) this.stamps.end = epochNow();
+    this.closed = true;
+    const done = this.onDone;
+    this.onDone = noop;
+    done(this);
+  }
+}
+
+const noop = (): void => undefined;

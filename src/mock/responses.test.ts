@@ -1,0 +1,291 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import { request } from 'undici';
+import { startRoutedMock, type RoutedMock } from '../../test/helpers/mock-routes.js';
+import type { MockServerOptions } from './options.js';
+import { handleResponses } from './responses.js';
+
+const FAST: MockServerOptions = { ttft: { median: 0, p99: 0 }, tokensPerSecond: 0, defaultOutputTokens: 24 };
+const open: RoutedMock[] = [];
+
+async function start(opts: MockServerOptions = FAST): Promise<RoutedMock> {
+  const s = await startRoutedMock({ '/v1/responses': handleResponses }, opts);
+  open.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+const clientFor = (url: string) => new OpenAI({ baseURL: url, apiKey: 'test', maxRetries: 0 });
+
+const WEATHER = {
+  type: 'function' as const,
+  name: 'get_weather',
+  description: 'Weather in a city',
+  strict: true,
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] }, days: { type: 'integer' } },
+    required: ['city', 'unit', 'days'],
+    additionalProperties: false,
+  },
+};
+
+/** Raw SSE events, checking the framing: `event: T` then `data: {...}` with type T, nothing else. */
+async function rawEvents(url: string, body: Record<string, unknown>): Promise<Array<Record<string, any>>> {
+  const res = await request(url + '/responses', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer test' },
+    body: JSON.stringify({ stream: true, ...body }),
+  });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+  const text = await res.body.text();
+  expect(text.endsWith('\n\n')).toBe(true);
+  return text
+    .slice(0, -2)
+    .split('\n\n')
+    .map((block) => {
+      const lines = block.split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^event: response\.[a-z_.]+$/);
+      expect(lines[1]!.startsWith('data: ')).toBe(true);
+      const data = JSON.parse(lines[1]!.slice(6)) as Record<string, any>;
+      expect(data.type).toBe(lines[0]!.slice(7));
+      return data;
+    });
+}
+
+describe('responses, not streamed', () => {
+  it('returns the response object with output_text, resolved model and usage', async () => {
+    const s = await start();
+    const r = await clientFor(s.url).responses.create({ model: 'gpt-4.1-mini', input: 'Say hi', instructions: 'Be brief.' });
+    expect(r.id).toMatch(/^resp_[0-9a-f]{48}$/);
+    expect(r.object).toBe('response');
+    expect(r.status).toBe('completed');
+    expect(r.incomplete_details).toBeNull();
+    expect(r.model).toBe('gpt-4.1-mini-2025-04-14');
+    expect(r.instructions).toBe('Be brief.');
+    expect(r.output).toHaveLength(1);
+    const item = r.output[0]!;
+    expect(item.type).toBe('message');
+    if (item.type !== 'message') throw new Error('not a message');
+    expect(item.id).toMatch(/^msg_/);
+    expect(item.status).toBe('completed');
+    const part = item.content[0]!;
+    expect(part.type).toBe('output_text');
+    expect(r.output_text.length).toBeGreaterThan(10);
+    expect(r.output_text).toBe(part.type === 'output_text' ? part.text : '');
+    expect(r.usage).toEqual({
+      input_tokens: r.usage!.input_tokens,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 24,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: r.usage!.input_tokens + 24,
+    });
+    expect(r.usage!.input_tokens).toBeGreaterThan(3);
+  });
+
+  it('is incomplete with max_output_tokens, and the same text for the same seed', async () => {
+    const a = await start({ ...FAST, seed: 7 });
+    const b = await start({ ...FAST, seed: 7 });
+    const body = { model: 'gpt-4o', input: [{ role: 'user' as const, content: 'Tell a story' }], max_output_tokens: 40 };
+    const [ra, rb] = await Promise.all([clientFor(a.url).responses.create(body), clientFor(b.url).responses.create(body)]);
+    expect(ra.status).toBe('incomplete');
+    expect(ra.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+    expect(ra.usage!.output_tokens).toBe(40);
+    expect(ra.max_output_tokens).toBe(40);
+    expect((ra.output[0] as { status: string }).status).toBe('incomplete');
+    expect(rb.output_text).toBe(ra.output_text);
+  });
+
+  it('answers with a function call built from the tool schema, and in text after the tool result', async () => {
+    const s = await start();
+    const client = clientFor(s.url);
+    const r = await client.responses.create({ model: 'gpt-4.1', input: 'Weather in Paris?', tools: [WEATHER] });
+    const call = r.output[0]!;
+    if (call.type !== 'function_call') throw new Error(`expected a function call, got ${call.type}`);
+    expect(call.id).toMatch(/^fc_/);
+    expect(call.call_id).toMatch(/^call_[0-9a-z]{24}$/);
+    expect(call.name).toBe('get_weather');
+    const args = JSON.parse(call.arguments) as Record<string, unknown>;
+    expect(typeof args.city).toBe('string');
+    expect(['c', 'f']).toContain(args.unit);
+    expect(Number.isInteger(args.days)).toBe(true);
+    expect(r.output_text).toBe('');
+    expect(r.tools[0]).toMatchObject({ type: 'function', name: 'get_weather', strict: true });
+
+    const next = await client.responses.create({
+      model: 'gpt-4.1',
+      tools: [WEATHER],
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'function_call', call_id: call.call_id, name: call.name, arguments: call.arguments },
+        { type: 'function_call_output', call_id: call.call_id, output: '{"temp":21}' },
+      ],
+    });
+    expect(next.output[0]!.type).toBe('message');
+    expect(next.output_text.length).toBeGreaterThan(0);
+
+    const none = await client.responses.create({ model: 'gpt-4.1', input: 'hi', tools: [WEATHER], tool_choice: 'none' });
+    expect(none.output[0]!.type).toBe('message');
+  });
+
+  it('answers JSON that matches text.format json_schema', async () => {
+    const s = await start();
+    const r = await clientFor(s.url).responses.create({
+      model: 'gpt-4o-mini',
+      input: 'Give a city',
+      text: { format: { type: 'json_schema', name: 'city', strict: true, schema: { type: 'object', properties: { name: { type: 'string' }, pop: { type: 'number' } }, required: ['name', 'pop'], additionalProperties: false } } },
+    });
+    const parsed = JSON.parse(r.output_text) as Record<string, unknown>;
+    expect(typeof parsed.name).toBe('string');
+    expect(typeof parsed.pop).toBe('number');
+    expect(r.text?.format).toMatchObject({ type: 'json_schema', name: 'city' });
+  });
+
+  it('puts a reasoning item first for reasoning models and counts its tokens', async () => {
+    const s = await start();
+    const r = await clientFor(s.url).responses.create({ model: 'o4-mini', input: 'Think', reasoning: { effort: 'low' } });
+    expect(r.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
+    expect(r.output[0]!.id).toMatch(/^rs_/);
+    const reasoning = r.usage!.output_tokens_details.reasoning_tokens;
+    expect(reasoning).toBeGreaterThan(0);
+    expect(r.usage!.output_tokens).toBe(24 + reasoning);
+    expect(r.reasoning).toEqual({ effort: 'low', summary: null });
+  });
+});
+
+describe('responses, streamed', () => {
+  it('sends the real event sequence with sequence_number 0..n and no [DONE]', async () => {
+    const s = await start({ ...FAST, defaultOutputTokens: 10 });
+    const events = await rawEvents(s.url, { model: 'gpt-4.1-mini', input: 'Say hi' });
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    expect(events.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      ...Array<string>(10).fill('response.output_text.delta'),
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    const created = events[0]!.response;
+    expect(created).toMatchObject({ object: 'response', status: 'in_progress', output: [], usage: null, model: 'gpt-4.1-mini-2025-04-14' });
+    const itemId = events[2]!.item.id as string;
+    expect(events[2]!.item).toEqual({ id: itemId, type: 'message', status: 'in_progress', content: [], role: 'assistant' });
+    const deltas = events.filter((e) => e.type === 'response.output_text.delta');
+    for (const d of deltas) {
+      expect(d).toEqual({ type: d.type, sequence_number: d.sequence_number, item_id: itemId, output_index: 0, content_index: 0, delta: d.delta, logprobs: [] });
+    }
+    const text = deltas.map((d) => d.delta as string).join('');
+    expect(events.at(-4)!.text).toBe(text);
+    const done = events.at(-1)!.response;
+    expect(done.id).toBe(created.id);
+    expect(done.status).toBe('completed');
+    expect(done.output[0].content[0].text).toBe(text);
+    expect(done.usage.output_tokens).toBe(10);
+    expect(done.usage.total_tokens).toBe(done.usage.input_tokens + 10);
+  });
+
+  it('groups tokensPerChunk tokens per delta', async () => {
+    const s = await start({ ...FAST, defaultOutputTokens: 10, tokensPerChunk: 3 });
+    const events = await rawEvents(s.url, { model: 'gpt-4.1-mini', input: 'x' });
+    expect(events.filter((e) => e.type === 'response.output_text.delta')).toHaveLength(4);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    expect(events.at(-1)!.response.usage.output_tokens).toBe(10);
+  });
+
+  it('works with the SDK stream helper, and ends with response.incomplete when max_output_tokens cuts it', async () => {
+    const s = await start({ ...FAST, ttft: { median: 20, p99: 20 }, tokensPerSecond: 2000 });
+    const client = clientFor(s.url);
+
+    const full = client.responses.stream({ model: 'gpt-4.1-mini', input: 'Say hi' });
+    let text = '';
+    full.on('response.output_text.delta', (e) => (text += e.delta));
+    const final = await full.finalResponse();
+    expect(final.status).toBe('completed');
+    expect(final.usage!.output_tokens).toBe(24);
+    const msg = final.output[0]!;
+    expect(msg.type === 'message' && msg.content[0]!.type === 'output_text' ? msg.content[0]!.text : null).toBe(text);
+
+    const cut = client.responses.stream({ model: 'gpt-4.1-mini', input: 'Say hi', max_output_tokens: 32 });
+    const seqs: number[] = [];
+    let incomplete: OpenAI.Responses.Response | undefined;
+    let deltas = '';
+    for await (const e of cut) {
+      seqs.push(e.sequence_number);
+      if (e.type === 'response.output_text.delta') deltas += e.delta;
+      if (e.type === 'response.incomplete') incomplete = e.response;
+    }
+    expect(seqs).toEqual(seqs.map((_, i) => i));
+    expect(incomplete?.status).toBe('incomplete');
+    expect(incomplete?.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+    expect(incomplete?.usage?.output_tokens).toBe(32);
+    // SDK 6.30.1 only takes the terminal snapshot from response.completed; after
+    // response.incomplete finalResponse() is the accumulated snapshot (text, but no usage).
+    const snapshot = await cut.finalResponse();
+    const item = snapshot.output[0]!;
+    expect(item.type === 'message' && item.content[0]!.type === 'output_text' ? item.content[0]!.text : null).toBe(deltas);
+  });
+
+  it('streams a function call that the SDK accumulates', async () => {
+    const s = await start();
+    const stream = clientFor(s.url).responses.stream({ model: 'gpt-4.1', input: 'Weather?', tools: [WEATHER], tool_choice: { type: 'function', name: 'get_weather' } });
+    const pieces: string[] = [];
+    stream.on('response.function_call_arguments.delta', (e) => pieces.push(e.delta));
+    const final = await stream.finalResponse();
+    const call = final.output[0]!;
+    if (call.type !== 'function_call') throw new Error('expected a function call');
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(call.arguments);
+    expect(JSON.parse(call.arguments)).toHaveProperty('city');
+    expect(final.usage!.output_tokens).toBe(pieces.length);
+
+    const events = await rawEvents(s.url, { model: 'gpt-4.1', input: 'Weather?', tools: [WEATHER] });
+    expect(events.map((e) => e.type).filter((t) => !t.endsWith('.delta'))).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.function_call_arguments.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(events[2]!.item).toMatchObject({ type: 'function_call', arguments: '', status: 'in_progress', name: 'get_weather' });
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+  });
+});
+
+describe('responses, bad requests', () => {
+  const cases: Array<[string, Record<string, unknown>, string, string]> = [
+    ['missing input', { model: 'gpt-4o' }, 'input', 'missing_required_parameter'],
+    ['missing model', { input: 'hi' }, 'model', 'missing_required_parameter'],
+    ['input of the wrong type', { model: 'gpt-4o', input: 42 }, 'input', 'invalid_type'],
+    ['an unknown role', { model: 'gpt-4o', input: [{ role: 'robot', content: 'hi' }] }, 'input[0].role', 'invalid_value'],
+    ['a Chat-style nested tool', { model: 'gpt-4o', input: 'hi', tools: [{ type: 'function', function: { name: 'f' } }] }, 'tools[0].name', 'missing_required_parameter'],
+    ['max_output_tokens below 16', { model: 'gpt-4o', input: 'hi', max_output_tokens: 8 }, 'max_output_tokens', 'integer_below_min_value'],
+    ['temperature above 2', { model: 'gpt-4o', input: 'hi', temperature: 3 }, 'temperature', 'decimal_above_max_value'],
+    ['a json_schema format without a schema', { model: 'gpt-4o', input: 'hi', text: { format: { type: 'json_schema', name: 'x' } } }, 'text.format.schema', 'missing_required_parameter'],
+  ];
+  it.each(cases)('%s is a 400 BadRequestError naming the param', async (_name, body, param, code) => {
+    const s = await start();
+    const err = await clientFor(s.url).responses.create(body as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(e.status).toBe(400);
+    expect(e.param).toBe(param);
+    expect(e.code).toBe(code);
+    expect(e.type).toBe('invalid_request_error');
+    expect(e.requestID).toMatch(/^req_/);
+  });
+
+  it('a status fault answers before streaming starts, as JSON', async () => {
+    const s = await start({ ...FAST, faults: [{ type: 'status', status: 500 }] });
+    const err = await clientFor(s.url).responses.create({ model: 'gpt-4o', input: 'hi', stream: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+  });
+});
