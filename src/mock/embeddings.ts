@@ -8,7 +8,8 @@ import type { ServerResponse } from 'node:http';
 import { admit } from './admission.js';
 import type { MockContext } from './context.js';
 import { answerWhole } from './generation.js';
-import { jsonTypeName, sendError, type ApiError } from './http.js';
+import { sendError } from './http.js';
+import { absent, badType, badValue, fail, invalidJson, isObject, missing, notAnObject, type Fail } from './request-errors.js';
 import { mixSeed, mulberry32 } from '../random.js';
 
 interface EmbeddingModel {
@@ -46,12 +47,10 @@ export interface EmbeddingsRequest {
   promptTokens: number;
 }
 
-type Parsed = { ok: true; req: EmbeddingsRequest } | { ok: false; error: ApiError };
+type Parsed = { ok: true; req: EmbeddingsRequest } | Fail;
 
-const fail = (message: string, param: string | null, code: string | null): Parsed => ({ ok: false, error: { message, param, code } });
 // The API answers any malformed `input` (empty, too many items, mixed types) with this one message.
 const badInput = () => fail("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", null, null);
-const absent = (v: unknown) => v === undefined || v === null;
 const isTokenId = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Cheap token estimate of a text: chars / 4, at least one. */
@@ -71,34 +70,27 @@ function parseInputs(input: unknown): EmbeddingInput[] | null {
 }
 
 export function parseEmbeddingsRequest(raw: string): Parsed {
-  let body: unknown;
+  let b: unknown;
   try {
-    body = JSON.parse(raw);
+    b = JSON.parse(raw);
   } catch {
-    return fail('We could not parse the JSON body of your request. The API expects a JSON payload, but what was sent was not valid JSON.', null, null);
+    return invalidJson();
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return fail(`Invalid body: expected a JSON object, but got ${jsonTypeName(body)} instead.`, null, 'invalid_type');
-  }
-  const b = body as Record<string, unknown>;
-  if (absent(b.model)) return fail("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
-  if (typeof b.model !== 'string') return fail(`Invalid type for 'model': expected a string, but got ${jsonTypeName(b.model)} instead.`, 'model', 'invalid_type');
+  if (!isObject(b)) return notAnObject(b);
+  if (absent(b.model)) return missing('model');
+  if (typeof b.model !== 'string') return badType('model', 'a string', b.model);
   if (b.model.length === 0) return fail("Invalid 'model': empty string.", 'model', 'invalid_value');
   const model = MODELS.get(b.model) ?? { dims: 1536, reported: b.model, shortens: true };
-  if (absent(b.input)) return fail("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+  if (absent(b.input)) return missing('input');
   const inputs = parseInputs(b.input);
   if (!inputs) return badInput();
 
   const format = b.encoding_format ?? 'float';
-  if (format !== 'float' && format !== 'base64') {
-    return fail(`Invalid value: '${String(format)}'. Supported values are: 'float' and 'base64'.`, 'encoding_format', 'invalid_value');
-  }
+  if (format !== 'float' && format !== 'base64') return badValue('encoding_format', format, ['float', 'base64']);
   let dims = model.dims;
   const d = b.dimensions;
   if (!absent(d)) {
-    if (typeof d !== 'number' || !Number.isInteger(d)) {
-      return fail(`Invalid type for 'dimensions': expected an integer, but got ${jsonTypeName(d)} instead.`, 'dimensions', 'invalid_type');
-    }
+    if (typeof d !== 'number' || !Number.isInteger(d)) return badType('dimensions', 'an integer', d);
     if (!model.shortens) return fail('This model does not support specifying dimensions.', 'dimensions', null);
     if (d < 1) return fail(`Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${d} instead.`, 'dimensions', 'integer_below_min_value');
     if (d > model.dims) {
@@ -174,7 +166,7 @@ export function embeddingsBody(r: EmbeddingsRequest): string {
 export function handleEmbeddings(ctx: MockContext, res: ServerResponse, raw: string, t0: number): void {
   const requestId = ctx.ids.requestId();
   const parsed = parseEmbeddingsRequest(raw);
-  if (!parsed.ok) return sendError(res, 400, parsed.error, requestId);
+  if (!parsed.ok) return sendError(res, parsed.status, parsed.error, requestId);
   const r = parsed.req;
   const model = r.name;
   const admitted = admit(ctx, res, { requestId, t0, api: 'embeddings', model, tokens: r.promptTokens });

@@ -131,9 +131,11 @@ export class TimedEventStream {
   /** The stream breaks: what was due is written, then the socket goes away mid-response. */
   private cut(out: string): void {
     this.closed = true;
-    if (out.length > 0) this.res.write(out);
     this.stamps.end = epochNow();
-    this.res.socket?.destroy();
+    // What was written must reach the client before the connection breaks.
+    const socket = this.res.socket;
+    if (out.length > 0) this.res.write(out, () => socket?.destroy());
+    else this.res.write('', () => socket?.destroy());
     this.finish();
   }
 

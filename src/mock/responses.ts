@@ -18,14 +18,12 @@ import { requestRng, RngPurpose } from './rng.js';
 import { decodeTokens, generateTokens } from './text.js';
 import { argumentPieces, toolArguments } from './tool-args.js';
 
-/** Per-process id source: a random prefix, a type nibble and a counter (48 hex digits like the real ids). */
+/** Per-process id source: a random prefix, a type nibble and a counter (48 hex digits, like the real ids). */
 const ID_PREFIX = randomBytes(12).toString('hex').slice(0, 23);
 let idCounter = 0;
 const hexId = (tag: number, n: number) => ID_PREFIX + tag.toString(16) + n.toString(16).padStart(24, '0');
 
-const escapeJson = (s: string) => JSON.stringify(s).slice(1, -1);
-
-/** One SSE event: `event:` line equal to the JSON type, type and sequence_number first. */
+/** One SSE event: an `event:` line equal to the JSON type; type and sequence_number come first. */
 function ev(type: string, seq: number, rest: Record<string, unknown>): string {
   return `event: ${type}\ndata: {"type":"${type}","sequence_number":${seq},${JSON.stringify(rest).slice(1)}\n\n`;
 }
@@ -34,30 +32,121 @@ interface Answer {
   kind: 'message' | 'function_call';
   /** JSON-escaped pieces, about one token each */
   pieces: string[];
+  /** cut by max_output_tokens */
   incomplete: boolean;
 }
 
 /** What the model "says": text of the planned length, JSON for a text.format, or a function call's arguments. */
 function answerFor(r: ResponsesRequest, visible: number, seed: number, index: number): Answer {
   const limited = r.maxOutputTokens !== undefined;
+  // Structured answers have their natural length; the limit cuts them only when they do not fit.
   const fit = (pieces: string[], kind: Answer['kind']): Answer =>
     limited && pieces.length > visible ? { kind, pieces: pieces.slice(0, visible), incomplete: true } : { kind, pieces, incomplete: false };
-  if (r.call) return fit(argumentPieces(toolArguments(r.call.parameters, requestRng(seed, index, RngPurpose.tools))).map(escapeJson), 'function_call');
+  const toolRng = () => requestRng(seed, index, RngPurpose.tools);
+  if (r.call) return fit(argumentPieces(toolArguments(r.call.parameters, toolRng())), 'function_call');
   const format = r.format;
-  if (format.type === 'json_schema') return fit(argumentPieces(toolArguments(format.schema, requestRng(seed, index, RngPurpose.tools))).map(escapeJson), 'message');
-  const tokens = generateTokens(requestRng(seed, index, RngPurpose.text), format.type === 'json_object' ? Math.max(1, visible - 8) : visible);
-  if (format.type === 'json_object') return fit(argumentPieces(JSON.stringify({ answer: decodeTokens(tokens) })).map(escapeJson), 'message');
+  if (format.type === 'json_schema') return fit(argumentPieces(toolArguments(format.schema, toolRng())), 'message');
+  const json = format.type === 'json_object';
+  const tokens = generateTokens(requestRng(seed, index, RngPurpose.text), json ? Math.max(1, visible - 8) : visible);
+  if (json) return fit(argumentPieces(JSON.stringify({ answer: decodeTokens(tokens) })), 'message');
   return { kind: 'message', pieces: tokens, incomplete: limited };
 }
 
-function usageOf(input: number, cached: number, output: number, reasoning: number): Record<string, unknown> {
-  return {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: cached },
-    output_tokens: output,
-    output_tokens_details: { reasoning_tokens: reasoning },
-    total_tokens: input + output,
-  };
+/** The response object (at creation: in_progress, no output, no usage) and the final output items. */
+function responseShape(r: ResponsesRequest, a: Answer, n: number, reasoningTokens: number, usage: Record<string, unknown>, doneAtMs: number) {
+  const full = decodeTokens(a.pieces);
+  const status = a.incomplete ? 'incomplete' : 'completed';
+  const part = { type: 'output_text', annotations: [], logprobs: [], text: full };
+  const item =
+    a.kind === 'message'
+      ? { id: `msg_${hexId(1, n)}`, type: 'message', status, content: [part], role: 'assistant' }
+      : { id: `fc_${hexId(2, n)}`, type: 'function_call', status, arguments: full, call_id: `call_${ID_PREFIX.slice(0, 12)}${n.toString(36).padStart(12, '0')}`, name: r.call!.name };
+  const reasoning = reasoningTokens > 0 ? { id: `rs_${hexId(3, n)}`, type: 'reasoning', summary: [] } : null;
+  const output = reasoning ? [reasoning, item] : [item];
+  const id = `resp_${hexId(0, n)}`;
+  const createdAt = Math.floor(Date.now() / 1000);
+  const object = (done: boolean) => ({
+    id,
+    object: 'response',
+    created_at: createdAt,
+    status: done ? status : 'in_progress',
+    background: false,
+    completed_at: done && !a.incomplete ? Math.floor(doneAtMs / 1000) : null,
+    error: null,
+    incomplete_details: done && a.incomplete ? { reason: 'max_output_tokens' } : null,
+    instructions: r.echo.instructions,
+    max_output_tokens: r.maxOutputTokens ?? null,
+    max_tool_calls: null,
+    model: resolveModel(r.model),
+    output: done ? output : [],
+    parallel_tool_calls: r.echo.parallel_tool_calls,
+    previous_response_id: r.echo.previous_response_id,
+    prompt_cache_key: null,
+    reasoning: { effort: r.echo.reasoning.effort ?? (reasoningTokens > 0 ? 'medium' : null), summary: r.echo.reasoning.summary },
+    safety_identifier: null,
+    service_tier: 'default',
+    store: r.echo.store,
+    temperature: r.echo.temperature,
+    text: { format: r.format, verbosity: 'medium' },
+    tool_choice: r.echo.tool_choice,
+    tools: r.echo.tools,
+    top_logprobs: 0,
+    top_p: r.echo.top_p,
+    truncation: r.echo.truncation,
+    usage: done ? usage : null,
+    user: r.echo.user,
+    metadata: r.echo.metadata,
+  });
+  return { object, item, part, full, reasoning, status, outputIndex: output.length - 1 };
+}
+
+type Shape = ReturnType<typeof responseShape>;
+
+/**
+ * The stream's events: created, in_progress, [reasoning item added + done], the answer's item
+ * (and content part) added, then one delta per chunk, then the done events and the terminal
+ * response.completed or response.incomplete.
+ */
+function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'total' | 'render' | 'prologue' | 'prologueEvents' | 'tail'> {
+  const { item, outputIndex: oi, reasoning } = s;
+  const message = a.kind === 'message';
+  let seq = 0;
+  const inProgress = s.object(false);
+  let prologue = ev('response.created', seq++, { response: inProgress }) + ev('response.in_progress', seq++, { response: inProgress });
+  if (reasoning) {
+    prologue += ev('response.output_item.added', seq++, { output_index: 0, item: reasoning });
+    prologue += ev('response.output_item.done', seq++, { output_index: 0, item: reasoning });
+  }
+  const started = message ? { ...item, status: 'in_progress', content: [] } : { ...item, status: 'in_progress', arguments: '' };
+  prologue += ev('response.output_item.added', seq++, { output_index: oi, item: started });
+  if (message) {
+    const empty = { type: 'output_text', annotations: [], logprobs: [], text: '' };
+    prologue += ev('response.content_part.added', seq++, { item_id: item.id, output_index: oi, content_index: 0, part: empty });
+  }
+  const prologueEvents = seq;
+
+  const { pieces } = a;
+  const total = Math.ceil(pieces.length / perChunk);
+  const type = message ? 'response.output_text.delta' : 'response.function_call_arguments.delta';
+  const pre = `event: ${type}\ndata: {"type":"${type}","sequence_number":`;
+  const mid = `,"item_id":"${item.id}","output_index":${oi}${message ? ',"content_index":0' : ''},"delta":"`;
+  const post = message ? '","logprobs":[]}\n\n' : '"}\n\n';
+  const render =
+    perChunk === 1
+      ? (j: number) => pre + (prologueEvents + j) + mid + pieces[j]! + post
+      : (j: number) => pre + (prologueEvents + j) + mid + pieces.slice(j * perChunk, (j + 1) * perChunk).join('') + post;
+
+  seq += total;
+  let tail = '';
+  if (message) {
+    tail += ev('response.output_text.done', seq++, { item_id: item.id, output_index: oi, content_index: 0, text: s.full, logprobs: [] });
+    tail += ev('response.content_part.done', seq++, { item_id: item.id, output_index: oi, content_index: 0, part: s.part });
+  } else {
+    tail += ev('response.function_call_arguments.done', seq++, { item_id: item.id, output_index: oi, name: (item as { name: string }).name, arguments: s.full });
+  }
+  tail += ev('response.output_item.done', seq++, { output_index: oi, item });
+  tail += ev(`response.${s.status}`, seq++, { response: s.object(true) });
+  return { total, render, prologue, prologueEvents, tail };
 }
 
 /** A refusal before generating, as the real API answers for models that cannot stream. */
@@ -85,116 +174,24 @@ export function handleResponses(ctx: MockContext, res: ServerResponse, raw: stri
   const truth = { requestId, index, api: 'responses', model: r.model, t0 };
 
   const answer = answerFor(r, out.visible, seed, index);
-  const { pieces } = answer;
+  const emitted = answer.pieces.length;
   const ttft = ttftForRequest(latency, seed, index, r.promptTokens) + out.reasoning * latency.tokenIntervalMs;
-  const usage = usageOf(r.promptTokens, cachedTokens(ctx, r.promptTokens, r.promptKey), pieces.length + out.reasoning, out.reasoning);
-  const n = idCounter++;
-  const id = `resp_${hexId(0, n)}`;
-  const itemId = answer.kind === 'message' ? `msg_${hexId(1, n)}` : `fc_${hexId(2, n)}`;
-  const reasoningItem = out.reasoning > 0 ? { id: `rs_${hexId(3, n)}`, type: 'reasoning', summary: [] } : null;
-  const createdAt = Math.floor(Date.now() / 1000);
-  const itemStatus = answer.incomplete ? 'incomplete' : 'completed';
-  const full = decodeTokens(pieces);
-  const part = { type: 'output_text', annotations: [], logprobs: [], text: full };
-  const finalItem =
-    answer.kind === 'message'
-      ? { id: itemId, type: 'message', status: itemStatus, content: [part], role: 'assistant' }
-      : { id: itemId, type: 'function_call', status: itemStatus, arguments: full, call_id: `call_${ID_PREFIX.slice(0, 12)}${n.toString(36).padStart(12, '0')}`, name: r.call!.name };
-  const output = reasoningItem ? [reasoningItem, finalItem] : [finalItem];
-  const outputIndex = output.length - 1;
-  const responseObject = (status: string, done: boolean) => ({
-    id,
-    object: 'response',
-    created_at: createdAt,
-    status,
-    background: false,
-    completed_at: done && status === 'completed' ? Math.floor(Date.now() / 1000) : null,
-    error: null,
-    incomplete_details: done && answer.incomplete ? { reason: 'max_output_tokens' } : null,
-    instructions: r.echo.instructions,
-    max_output_tokens: r.maxOutputTokens ?? null,
-    max_tool_calls: null,
-    model: resolveModel(r.model),
-    output: done ? output : [],
-    parallel_tool_calls: r.echo.parallel_tool_calls,
-    previous_response_id: r.echo.previous_response_id,
-    prompt_cache_key: null,
-    reasoning: r.echo.reasoning,
-    safety_identifier: null,
-    service_tier: 'default',
-    store: r.echo.store,
-    temperature: r.echo.temperature,
-    text: { format: r.format, verbosity: 'medium' },
-    tool_choice: r.echo.tool_choice,
-    tools: r.echo.tools,
-    top_logprobs: 0,
-    top_p: r.echo.top_p,
-    truncation: r.echo.truncation,
-    usage: done ? usage : null,
-    user: r.echo.user,
-    metadata: r.echo.metadata,
-  });
-  const finalStatus = answer.incomplete ? 'incomplete' : 'completed';
-
-  if (!r.stream) {
-    const body = JSON.stringify(responseObject(finalStatus, true));
-    return answerWhole(ctx, res, admitted, truth, body, ttft + Math.max(0, pieces.length - 1) * latency.tokenIntervalMs);
-  }
-
-  // Prologue: created, in_progress, [reasoning item added + done], the answer's item (and its content part).
-  let seq = 0;
-  const inProgress = responseObject('in_progress', false);
-  let prologue = ev('response.created', seq++, { response: inProgress }) + ev('response.in_progress', seq++, { response: inProgress });
-  if (reasoningItem) {
-    prologue += ev('response.output_item.added', seq++, { output_index: 0, item: reasoningItem });
-    prologue += ev('response.output_item.done', seq++, { output_index: 0, item: reasoningItem });
-  }
-  const emptyPart = { type: 'output_text', annotations: [], logprobs: [], text: '' };
-  const started =
-    answer.kind === 'message'
-      ? { ...finalItem, status: 'in_progress', content: [] }
-      : { ...finalItem, status: 'in_progress', arguments: '' };
-  prologue += ev('response.output_item.added', seq++, { output_index: outputIndex, item: started });
-  if (answer.kind === 'message') {
-    prologue += ev('response.content_part.added', seq++, { item_id: itemId, output_index: outputIndex, content_index: 0, part: emptyPart });
-  }
-  const prologueEvents = seq;
-
-  const perChunk = profile.tokensPerChunk;
-  const chunks = Math.ceil(pieces.length / perChunk);
-  const stepMs = latency.tokenIntervalMs * perChunk;
-  const deltaType = answer.kind === 'message' ? 'response.output_text.delta' : 'response.function_call_arguments.delta';
-  const pre = `event: ${deltaType}\ndata: {"type":"${deltaType}","sequence_number":`;
-  const mid =
-    answer.kind === 'message'
-      ? `,"item_id":"${itemId}","output_index":${outputIndex},"content_index":0,"delta":"`
-      : `,"item_id":"${itemId}","output_index":${outputIndex},"delta":"`;
-  const post = answer.kind === 'message' ? '","logprobs":[]}\n\n' : '"}\n\n';
-  seq += chunks;
-
-  let tail = '';
-  if (answer.kind === 'message') {
-    tail += ev('response.output_text.done', seq++, { item_id: itemId, output_index: outputIndex, content_index: 0, text: full, logprobs: [] });
-    tail += ev('response.content_part.done', seq++, { item_id: itemId, output_index: outputIndex, content_index: 0, part });
-  } else {
-    tail += ev('response.function_call_arguments.done', seq++, { item_id: itemId, output_index: outputIndex, name: r.call!.name, arguments: full });
-  }
-  tail += ev('response.output_item.done', seq++, { output_index: outputIndex, item: finalItem });
-  tail += ev(`response.${finalStatus}`, seq++, { response: responseObject(finalStatus, true) });
-
-  const plan: StreamPlan = {
-    ttft,
-    stepMs,
-    total: chunks,
-    dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, chunks),
-    render:
-      perChunk === 1
-        ? (j) => pre + (prologueEvents + j) + mid + pieces[j]! + post
-        : (j) => pre + (prologueEvents + j) + mid + pieces.slice(j * perChunk, (j + 1) * perChunk).join('') + post,
-    prologue,
-    prologueEvents,
-    tail,
+  const duration = ttft + Math.max(0, emitted - 1) * latency.tokenIntervalMs;
+  const cached = cachedTokens(ctx, r.promptTokens, r.promptKey);
+  const usage = {
+    input_tokens: r.promptTokens,
+    input_tokens_details: { cached_tokens: cached },
+    output_tokens: emitted + out.reasoning,
+    output_tokens_details: { reasoning_tokens: out.reasoning },
+    total_tokens: r.promptTokens + emitted + out.reasoning,
   };
+  const shape = responseShape(r, answer, idCounter++, out.reasoning, usage, Date.now() + duration);
+
+  if (!r.stream) return answerWhole(ctx, res, admitted, truth, JSON.stringify(shape.object(true)), duration);
+
+  const stepMs = latency.tokenIntervalMs * profile.tokensPerChunk;
+  const events = eventPlan(answer, shape, profile.tokensPerChunk);
+  const plan: StreamPlan = { ...events, ttft, stepMs, dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, events.total) };
   afterSlowHeaders(res, admitted.fault, (delay) => {
     const headers: OutgoingHttpHeaders = { ...baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };
     headers['cache-control'] = 'no-cache';

@@ -1,11 +1,13 @@
 /**
  * The built-in OpenAI-compatible mock server: node:http, routing, body reading.
- * Handlers live beside it (chat.ts; later responses, embeddings, ...).
+ * Handlers live beside it (chat.ts, responses.ts, embeddings.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { handleChatCompletions } from './chat.js';
+import { handleEmbeddings } from './embeddings.js';
+import { handleResponses } from './responses.js';
 import { createContext, type MockContext } from './context.js';
 import { pathOf, sendError, sendJson, baseHeaders } from './http.js';
 import { findModel, listModels } from './models.js';
@@ -25,7 +27,11 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 type PostHandler = (ctx: MockContext, res: ServerResponse, raw: string, t0: number) => void;
 
-const POST_ROUTES = new Map<string, PostHandler>([['/v1/chat/completions', handleChatCompletions]]);
+const POST_ROUTES = new Map<string, PostHandler>([
+  ['/v1/chat/completions', handleChatCompletions],
+  ['/v1/responses', handleResponses],
+  ['/v1/embeddings', handleEmbeddings],
+]);
 
 function readBody(ctx: MockContext, req: IncomingMessage, res: ServerResponse, handler: PostHandler): void {
   let raw = '';

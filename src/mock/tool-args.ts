@@ -38,9 +38,9 @@ export function toolArguments(parameters: unknown, rng: Rng): string {
   return JSON.stringify(objectFor((parameters ?? {}) as Record<string, unknown>, rng, 0));
 }
 
-/** Argument text cut into stream-sized pieces (about a token each). */
+/** Argument text cut into stream-sized pieces (about a token each), each JSON-escaped for a string body. */
 export function argumentPieces(args: string): string[] {
   const pieces: string[] = [];
-  for (let i = 0; i < args.length; i += 4) pieces.push(args.slice(i, i + 4));
+  for (let i = 0; i < args.length; i += 4) pieces.push(JSON.stringify(args.slice(i, i + 4)).slice(1, -1));
   return pieces;
 }
