@@ -15,8 +15,8 @@ export interface ChatRequest {
   toolChoice: 'none' | 'auto' | 'required' | { name: string };
   /** role of the last message: a tool result means the model now answers in text */
   lastRole: string;
-  /** cheap identity of the prompt, for prompt-cache emulation */
-  promptKey: string;
+  /** the prompt's identity for prompt-cache emulation, computed only when asked */
+  promptKey(): string;
 }
 
 export interface ToolDef {
@@ -159,7 +159,7 @@ export function parseChatRequest(raw: string): ParsedChat {
       tools,
       toolChoice: toolChoiceOf(body.tool_choice),
       lastRole: String(last.role),
-      promptKey: `${chars}:${JSON.stringify(messages).slice(0, 256)}`,
+      promptKey: () => `${chars}:${JSON.stringify(messages).slice(0, 256)}`,
     },
   };
 }

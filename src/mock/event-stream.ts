@@ -60,15 +60,19 @@ export class TimedEventStream {
   /** Call right after writeHead. */
   start(): void {
     if (this.res.destroyed) return this.finish();
+    this.stamps.headers = epochNow();
+    if (this.fault.kind !== 'stall' && this.plan.ttft <= 0) {
+      this.pump(this.plan.prologue);
+      if (this.closed) return; // answered in one write: nothing left to clean up
+    } else {
+      this.emit(this.plan.prologue, this.plan.prologueEvents);
+      this.schedule();
+    }
     this.res.once('close', () => {
       if (this.timer !== undefined) clearTimeout(this.timer);
       this.timer = undefined;
       this.finish();
     });
-    this.stamps.headers = epochNow();
-    if (this.fault.kind !== 'stall' && this.plan.ttft <= 0) return this.pump(this.plan.prologue);
-    this.emit(this.plan.prologue, this.plan.prologueEvents);
-    this.schedule();
   }
 
   private dueAt(j: number): number {

@@ -38,8 +38,9 @@ const CACHE_BLOCK = 128;
 const seenPrompts = new WeakMap<MockContext, Set<string>>();
 
 /** Repeated prompts of 1024+ tokens hit the prompt cache, in 128-token blocks. */
-export function cachedTokens(ctx: MockContext, promptTokens: number, key: string): number {
+export function cachedTokens(ctx: MockContext, promptTokens: number, keyOf: () => string): number {
   if (promptTokens < CACHE_MIN_TOKENS) return 0;
+  const key = keyOf();
   let seen = seenPrompts.get(ctx);
   if (!seen) seenPrompts.set(ctx, (seen = new Set()));
   if (seen.has(key)) return Math.floor(promptTokens / CACHE_BLOCK) * CACHE_BLOCK;
@@ -57,7 +58,8 @@ export interface TruthContext {
 }
 
 export function recordTruth(ctx: MockContext, t: TruthContext, admitted: Admitted, status: number, stamps: WriteStamps): void {
-  ctx.truth?.record({
+  if (!ctx.truth) return;
+  ctx.truth.record({
     requestId: t.requestId,
     index: t.index,
     api: t.api,

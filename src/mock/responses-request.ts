@@ -19,7 +19,7 @@ export interface ResponsesRequest {
   call: FunctionTool | undefined;
   format: TextFormat;
   /** cheap identity of the prompt, for prompt-cache emulation */
-  promptKey: string;
+  promptKey(): string;
   /** request fields the response object reports back */
   echo: {
     instructions: string | null;
@@ -187,7 +187,7 @@ export function parseResponsesRequest(raw: string): ParsedResponses {
       promptTokens: Math.ceil(chars / 4) + 3 * items + (typeof instructions === 'string' ? 3 : 0) + 3,
       call,
       format,
-      promptKey: `${chars}:${(typeof instructions === 'string' ? instructions : '').slice(0, 64)}:${JSON.stringify(input).slice(0, 256)}`,
+      promptKey: () => `${chars}:${(typeof instructions === 'string' ? instructions : '').slice(0, 64)}:${JSON.stringify(input).slice(0, 256)}`,
       echo: {
         instructions: typeof instructions === 'string' ? instructions : null,
         tools,

@@ -18,7 +18,7 @@ const ttft = z
     if (med.ok && p99?.ok && p99.ms < med.ms) custom(ctx, ['p99'], 'must be >= median', 'raise p99 or lower median');
   });
 
-const tokensPerSecond = z.number().positive().meta({ description: 'Output tokens per second after the first.' });
+const tokensPerSecond = z.number().min(0).meta({ description: 'Output tokens per second after the first; 0 = no delay between tokens.' });
 const tokensPerChunk = z.int().min(1).meta({ description: 'Tokens per streamed event (>1 imitates servers that batch).' });
 
 const modelProfile = z
