@@ -26,6 +26,8 @@ export interface StreamPlan {
   prologueEvents: number;
   /** events after the last content event */
   tail: string;
+  /** the broken event a malformed fault sends, in this API's framing */
+  malformed?: string;
 }
 
 /** Stamps of the response as the server wrote it (epoch ms), for the truth log. */
@@ -36,7 +38,7 @@ export interface WriteStamps {
   end: number | null;
 }
 
-const MALFORMED = 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n';
+const CHAT_MALFORMED = 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n';
 
 export class TimedEventStream {
   private next = 0;
@@ -94,7 +96,7 @@ export class TimedEventStream {
 
   /** Content event j, which will be the (written + pending + 1)-th event of the response. */
   private content(j: number, pending: number): string {
-    if (this.fault.kind === 'malformed' && this.written + pending + 1 === this.fault.atEvent) return MALFORMED;
+    if (this.fault.kind === 'malformed' && this.written + pending + 1 === this.fault.atEvent) return this.plan.malformed ?? CHAT_MALFORMED;
     return this.plan.render(j);
   }
 

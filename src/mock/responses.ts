@@ -191,7 +191,13 @@ export function handleResponses(ctx: MockContext, res: ServerResponse, raw: stri
 
   const stepMs = latency.tokenIntervalMs * profile.tokensPerChunk;
   const events = eventPlan(answer, shape, profile.tokensPerChunk);
-  const plan: StreamPlan = { ...events, ttft, stepMs, dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, events.total) };
+  const plan: StreamPlan = {
+    ...events,
+    ttft,
+    stepMs,
+    dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, events.total),
+    malformed: 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":\n\n',
+  };
   afterSlowHeaders(res, admitted.fault, (delay) => {
     const headers: OutgoingHttpHeaders = { ...baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };
     headers['cache-control'] = 'no-cache';
