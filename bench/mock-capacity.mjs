@@ -6,19 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const dist = new URL('../dist/', import.meta.url);
-const { startRunLoop } = await import(new URL('load/run-loop.js', dist).href);
-const { HttpTransport } = await import(new URL('protocols/http-transport.js', dist).href);
-const { chatProtocol } = await import(new URL('protocols/chat.js', dist).href);
-const { MetricsRecorder } = await import(new URL('metrics/recorder.js', dist).href);
+import { concurrency, runGenerator, seconds } from './core.mjs';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const tmp = mkdtempSync(path.join(tmpdir(), 'llm-bench-mockcap-'));
 const config = path.join(tmp, 'mock.yaml');
 writeFileSync(config, 'ttft: { median: 0ms, p99: 0ms }\ntokensPerSecond: 0\ndefaultOutputTokens: 64\n');
 
-const mock = spawn(process.execPath, [...(process.env.MOCK_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/mprof'] : []), new URL('../bin/llm-bench.js', import.meta.url).pathname, 'mock', '--port', '0', '--config', config], {
+const mock = spawn(process.execPath, [...(process.env.MOCK_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir=/tmp/mprof'] : []), new URL('../bin/llm-bench.js', import.meta.url).pathname, 'mock', '--port', '0', '--config', config], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const url = await new Promise((resolve, reject) => {
@@ -35,33 +29,13 @@ function cpuMsOf(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-const target = {
-  kind: 'url', url, api: 'chat', model: 'gpt-4o-mini', apiKeyEnv: 'NONE', timeout: 30_000,
-  stream: true, streamUsage: true, http: { h2: false }, headers: {},
-};
-const protocol = chatProtocol(target);
-const prepared = protocol.prepare({ id: 'b', messages: [{ role: 'user', content: 'Write a haiku about load tests.' }], maxOutputTokens: 64, inputTokens: 16 });
-const transport = new HttpTransport({ target, protocol, connections: concurrency, apiKey: undefined });
-const recorder = new MetricsRecorder({ model: target.model, phaseNames: ['bench'] });
-
 const mockCpu0 = cpuMsOf(mock.pid);
 const ownCpu0 = process.cpuUsage();
 const t0 = performance.now();
-const loop = startRunLoop(
-  { load: { maxInFlight: concurrency, phases: [{ kind: 'closed', name: 'bench', duration: seconds * 1000, concurrency }] }, seed: 1, promptCount: 1 },
-  {
-    send: (rec, done) => transport.send(rec, prepared, done),
-    inFlight: () => transport.inFlightCount,
-    onComplete: (rec) => recorder.recordRequest(rec),
-    onDropped: () => {},
-    onSlip: () => {},
-  },
-);
-await loop.finished;
+const { recorder } = await runGenerator(url);
 const wall = (performance.now() - t0) / 1000;
 const own = process.cpuUsage(ownCpu0);
 const mockCpu = (cpuMsOf(mock.pid) - mockCpu0) / 1000;
-await transport.close();
 mock.kill('SIGINT');
 rmSync(tmp, { recursive: true, force: true });
 

@@ -2,32 +2,12 @@
 // mock at zero latency, next to a baseline (a bare undici closed loop that reads the same
 // streams without parsing them) measured in the same process against the same mock.
 // Not a test: it prints figures and ratios; nothing here passes or fails.
-import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
-
-const dist = new URL('../dist/', import.meta.url);
-if (!existsSync(new URL('run/run-scenario.js', dist))) {
-  console.error('bench: dist/ is missing — run `npm run build` first');
-  process.exit(2);
-}
-const { startMockInWorker } = await import(new URL('mock/in-process.js', dist).href);
-const { startRunLoop } = await import(new URL('load/run-loop.js', dist).href);
-const { HttpTransport } = await import(new URL('protocols/http-transport.js', dist).href);
-const { chatProtocol } = await import(new URL('protocols/chat.js', dist).href);
-const { MetricsRecorder } = await import(new URL('metrics/recorder.js', dist).href);
-
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const outputTokens = 64;
+import { chatRequest, concurrency, outputTokens, runGenerator, seconds, startMockInWorker } from './core.mjs';
 
 const mock = await startMockInWorker({ port: 0, ttft: { median: 0, p99: 0 }, tokensPerSecond: 0, defaultOutputTokens: outputTokens });
-const target = {
-  kind: 'url', url: mock.url, api: 'chat', model: 'gpt-4o-mini', apiKeyEnv: 'NONE', timeout: 30_000,
-  stream: true, streamUsage: true, http: { h2: false }, headers: {},
-};
-const protocol = chatProtocol(target);
-const prepared = protocol.prepare({ id: 'b', messages: [{ role: 'user', content: 'Write a haiku about load tests.' }], maxOutputTokens: outputTokens, inputTokens: 16 });
+const { prepared } = chatRequest(mock.url);
 
 function watch() {
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -65,25 +45,10 @@ async function baseline() {
 }
 
 async function llmBench() {
-  const transport = new HttpTransport({ target, protocol, connections: concurrency, apiKey: undefined });
-  const recorder = new MetricsRecorder({ model: target.model, phaseNames: ['bench'] });
-  let events = 0;
-  let failed = 0;
   const stop = watch();
-  const loop = startRunLoop(
-    { load: { maxInFlight: concurrency, phases: [{ kind: 'closed', name: 'bench', duration: seconds * 1000, concurrency }] }, seed: 1, promptCount: 1 },
-    {
-      send: (rec, cb) => transport.send(rec, prepared, cb),
-      inFlight: () => transport.inFlightCount,
-      onComplete: (rec) => { events += rec.tokenTimes.length; if (rec.errorClass) failed++; recorder.recordRequest(rec); },
-      onDropped: () => {},
-      onSlip: () => {},
-    },
-  );
-  await loop.finished;
+  const { recorder, events } = await runGenerator(mock.url);
   const w = stop();
-  await transport.close();
-  return { rps: recorder.requests / (w.wall / 1000), eventsPerSec: events / (w.wall / 1000), failed, ...w };
+  return { rps: recorder.requests / (w.wall / 1000), eventsPerSec: events / (w.wall / 1000), failed: recorder.failed, ...w };
 }
 
 console.log(`bench: ${concurrency} concurrent ${outputTokens}-token streams, ${seconds} s each, mock in a worker thread at zero latency`);

@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { request } from 'undici';
-import { startRoutedMock, type RoutedMock } from '../../test/helpers/mock-routes.js';
-import { embeddingVector, float32Base64, handleEmbeddings } from './embeddings.js';
+import { clientFor, mockServers } from '../../test/helpers/mock-server.js';
+import { embeddingVector, float32Base64 } from './embeddings.js';
 
-const open: RoutedMock[] = [];
+const start = mockServers({});
 
 async function client(): Promise<OpenAI> {
-  const s = await startRoutedMock({ '/v1/embeddings': handleEmbeddings });
-  open.push(s);
-  return new OpenAI({ baseURL: s.url, apiKey: 'test', maxRetries: 0 });
+  return clientFor((await start()).url);
 }
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((a, x) => a + x * x, 0));
 
@@ -39,8 +33,7 @@ describe('embeddings', () => {
   });
 
   it('sends base64 of little-endian float32 bytes on the wire', async () => {
-    const s = await startRoutedMock({ '/v1/embeddings': handleEmbeddings });
-    open.push(s);
+    const s = await start();
     const res = await request(s.url + '/embeddings', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -5,7 +5,7 @@
  * own start so lateness never accumulates. Stream faults (cut, stall, malformed event) and
  * the truth log's stamps live here, so every streaming API gets them alike.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FaultDecision } from './faults.js';
 import { epochNow } from './truth-log.js';
@@ -59,9 +59,11 @@ export class TimedEventStream {
     if (fault.kind === 'stall') this.t0 += fault.ms;
   }
 
-  /** Call right after writeHead. */
-  start(): void {
+  /** Sends the status line with `headers`, then the stream on its schedule. */
+  start(headers: OutgoingHttpHeaders): void {
     if (this.res.destroyed) return this.finish();
+    if (this.allDueNow()) return this.sendWhole(headers);
+    this.res.writeHead(200, headers);
     this.stamps.headers = epochNow();
     if (this.fault.kind !== 'stall' && this.plan.ttft <= 0) {
       this.pump(this.plan.prologue);
@@ -75,6 +77,35 @@ export class TimedEventStream {
       this.timer = undefined;
       this.finish();
     });
+  }
+
+  /** Zero latency and no fault: the whole stream is known now. */
+  private allDueNow(): boolean {
+    const p = this.plan;
+    return this.fault.kind === 'none' && p.ttft <= 0 && p.stepMs <= 0 && p.dueAt === undefined;
+  }
+
+  /**
+   * One write with a Content-Length instead of chunked framing: the same events, and the
+   * cheapest way to serve them, so a zero-latency mock stays far from being the bottleneck.
+   */
+  private sendWhole(headers: OutgoingHttpHeaders): void {
+    const parts = new Array<string>(this.plan.total + 2);
+    parts[0] = this.plan.prologue;
+    for (let j = 0; j < this.plan.total; j++) parts[j + 1] = this.plan.render(j);
+    parts[this.plan.total + 1] = this.plan.tail;
+    // join gives one flat string; a rope of hundreds of pieces costs more to write out
+    const body = parts.join('');
+    headers['content-length'] = Buffer.byteLength(body);
+    this.res.writeHead(200, headers);
+    this.res.end(body);
+    const now = epochNow();
+    this.stamps.headers = now;
+    if (this.plan.total > 0) this.stamps.firstToken = this.stamps.lastToken = now;
+    this.stamps.end = now;
+    this.next = this.plan.total;
+    this.closed = true;
+    this.finish();
   }
 
   private dueAt(j: number): number {

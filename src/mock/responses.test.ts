@@ -1,36 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { startRoutedMock, type RoutedMock } from '../../test/helpers/mock-routes.js';
+import { clientFor, mockServers, WEATHER_TOOL } from '../../test/helpers/mock-server.js';
 import type { MockServerOptions } from './options.js';
-import { handleResponses } from './responses.js';
 
 const FAST: MockServerOptions = { ttft: { median: 0, p99: 0 }, tokensPerSecond: 0, defaultOutputTokens: 24 };
-const open: RoutedMock[] = [];
-
-async function start(opts: MockServerOptions = FAST): Promise<RoutedMock> {
-  const s = await startRoutedMock({ '/v1/responses': handleResponses }, opts);
-  open.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
-
-const clientFor = (url: string) => new OpenAI({ baseURL: url, apiKey: 'test', maxRetries: 0 });
-
-const WEATHER = {
-  type: 'function' as const,
-  name: 'get_weather',
-  description: 'Weather in a city',
-  strict: true,
-  parameters: {
-    type: 'object',
-    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] }, days: { type: 'integer' } },
-    required: ['city', 'unit', 'days'],
-    additionalProperties: false,
-  },
-};
+const start = mockServers(FAST);
+const WEATHER = WEATHER_TOOL;
 
 describe('responses, not streamed', () => {
   it('returns the response object with output_text, resolved model and usage', async () => {

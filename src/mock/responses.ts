@@ -201,7 +201,6 @@ export function handleResponses(ctx: MockContext, res: ServerResponse, raw: stri
   afterSlowHeaders(res, admitted.fault, (delay) => {
     const headers: OutgoingHttpHeaders = { ...baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };
     headers['cache-control'] = 'no-cache';
-    res.writeHead(200, headers);
-    new TimedEventStream(res, t0 + delay, plan, admitted.fault, (s) => recordTruth(ctx, truth, admitted, 200, s.stamps)).start();
+    new TimedEventStream(res, t0 + delay, plan, admitted.fault, (s) => recordTruth(ctx, truth, admitted, 200, s.stamps)).start(headers);
   });
 }
