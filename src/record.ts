@@ -4,6 +4,7 @@
  * NaN means "did not happen".
  */
 import type { ErrorClass } from './metrics/results.js';
+import type { RateLimitObservation, RetryHints } from './protocols/rate-limit-headers.js';
 
 export interface RequestRecord {
   /** sequence number within the run */
@@ -43,6 +44,31 @@ export interface RequestRecord {
   requestId: string | null;
   /** set by the run loop when the per-request deadline passed */
   timedOut: boolean;
+  /** tenant index (0 when the scenario names none) */
+  tenant: number;
+  /** attempts made so far, this one included */
+  attempts: number;
+  /** the first attempt's dispatch and sent stamps and when it ended (NaN until the dispatcher sets them) */
+  firstDispatched: number;
+  firstSent: number;
+  firstEnd: number;
+  /** what the response's x-ratelimit-* headers said, when it sent any */
+  rateLimit: RateLimitObservation | null;
+  /** retry-after(-ms) / x-should-retry */
+  retryHints: RetryHints | null;
+  /** a 429 body's error.type: which limit was hit */
+  limitType: 'tokens' | 'requests' | null;
+}
+
+/** A fresh attempt of the same request: the request's identity stays, the attempt's stamps reset. */
+export function nextAttempt(prev: RequestRecord): RequestRecord {
+  const rec = newRecord(prev.seq, prev.promptIndex, prev.phase, prev.intended);
+  rec.tenant = prev.tenant;
+  rec.attempts = prev.attempts + 1;
+  rec.firstDispatched = prev.firstDispatched;
+  rec.firstSent = prev.firstSent;
+  rec.firstEnd = prev.firstEnd;
+  return rec;
 }
 
 export function newRecord(seq: number, promptIndex: number, phase: number, intended: number): RequestRecord {
@@ -71,5 +97,13 @@ export function newRecord(seq: number, promptIndex: number, phase: number, inten
     finishReason: null,
     requestId: null,
     timedOut: false,
+    tenant: 0,
+    attempts: 1,
+    firstDispatched: NaN,
+    firstSent: NaN,
+    firstEnd: NaN,
+    rateLimit: null,
+    retryHints: null,
+    limitType: null,
   };
 }

@@ -81,7 +81,8 @@ export interface MockOptions {
   defaultOutputTokens: number;
   seed: number;
   models?: Record<string, ModelProfileOverride>;
-  rateLimits?: { rpm?: number; tpm?: number };
+  /** window: ms of the minute's budget the bucket holds (sub-minute enforcement) */
+  rateLimits?: { rpm?: number; tpm?: number; window?: Millis };
   faults?: MockFaultSpec[];
   /** absolute path of the server-side truth log (JSONL) */
   truthLog?: string;
@@ -162,6 +163,36 @@ export interface OutputSpec {
   dir: string;
 }
 
+export interface PacingConfig {
+  rpm?: number;
+  tpm?: number;
+  headroom: number;
+  burst: Millis;
+  adaptive: boolean;
+  reserve: number;
+}
+
+export type RetryClass = 'http_429' | 'http_5xx' | 'timeout' | 'network' | 'stream_cut';
+
+export interface RetryConfig {
+  maxRetries: number;
+  base: Millis;
+  max: Millis;
+  jitter: 'full' | 'equal' | 'none';
+  on: RetryClass[];
+  resendCutStreams: boolean;
+}
+
+export interface TenantSpec {
+  name: string;
+  share: number;
+  rpm?: number;
+  tpm?: number;
+  priority: 'interactive' | 'batch';
+  dailyRequests?: number;
+  dailyTokens?: number;
+}
+
 export interface Scenario {
   name: string;
   seed: number;
@@ -171,6 +202,11 @@ export interface Scenario {
   dataset: DatasetSpec;
   load: LoadSpec;
   mock: MockOptions;
+  /** absent: requests go when the plan says, unpaced */
+  pacing?: PacingConfig;
+  /** absent: no retries — every failure is counted as it happened */
+  retry?: RetryConfig;
+  tenants?: TenantSpec[];
   thresholds: ThresholdSpec[];
   output: OutputSpec;
 }

@@ -32,6 +32,8 @@ function results(over: Partial<EvaluableResults> = {}): EvaluableResults {
       ok: 198,
       failed: 2,
       dropped: 50,
+      retries: 0,
+      retriedByClass: { http_4xx: 0, http_429: 0, http_5xx: 0, timeout: 0, network: 0, stream_cut: 0, bad_response: 0 },
       byClass: { http_4xx: 0, http_429: 0, http_5xx: 2, timeout: 0, network: 0, stream_cut: 0, bad_response: 0 },
       byLabel: {},
     },

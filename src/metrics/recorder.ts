@@ -19,6 +19,7 @@ export const LATENCY_METRICS = [
   'e2e',
   'ttft_from_intended',
   'e2e_from_intended',
+  'e2e_first_attempt',
 ] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
 
@@ -38,16 +39,20 @@ export interface RecorderOptions {
   countTokens?: (escapedPieces: string[]) => number;
   /** the prompt's precomputed input tokens, used when the server sent no usage */
   inputTokensOf?: (promptIndex: number) => number;
+  /** tenant names; each request is also labelled `tenant=<name>` */
+  tenantNames?: string[];
 }
 
 export class MetricsRecorder {
   private readonly hists = new Map<LatencyMetric, Map<string, Histogram>>();
-  private readonly labelsByPhase: string[][];
+  private readonly labelsByPhase: string[][][];
   private readonly labelCounts = new Map<string, LabelCounts>();
   private readonly byClass = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
   private readonly errorKinds = new Map<string, { class: ErrorClass; status?: number; message: string; count: number }>();
   readonly tokens = { input: 0, output: 0, fromUsage: 0, fromTiktoken: 0, contentEvents: 0, eventsWithUsage: 0, outputWithUsage: 0 };
   requests = 0;
+  retries = 0;
+  readonly retriedByClass = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
   ok = 0;
   failed = 0;
   dropped = 0;
@@ -55,12 +60,13 @@ export class MetricsRecorder {
   constructor(private readonly opts: RecorderOptions) {
     // One model per run (for now): its label holds exactly what `all` holds, so it is filled
     // from `all` when results are read rather than recorded twice per event.
-    this.labelsByPhase = opts.phaseNames.map((p) => ['all', `phase=${p}`]);
+    const tenants = opts.tenantNames && opts.tenantNames.length > 0 ? opts.tenantNames : null;
+    this.labelsByPhase = opts.phaseNames.map((p) => (tenants ? tenants.map((t) => ['all', `phase=${p}`, `tenant=${t}`]) : [['all', `phase=${p}`]]));
     for (const m of LATENCY_METRICS) this.hists.set(m, new Map());
   }
 
-  private labels(phase: number): string[] {
-    return this.labelsByPhase[phase] ?? ['all'];
+  private labels(phase: number, tenant = 0): string[] {
+    return this.labelsByPhase[phase]?.[tenant] ?? ['all'];
   }
 
   private record(metric: LatencyMetric, labels: string[], ms: number): void {
@@ -81,16 +87,24 @@ export class MetricsRecorder {
     }
   }
 
-  recordDropped(phase: number): void {
+  recordDropped(phase: number, tenant = 0): void {
     this.dropped++;
-    this.count(this.labels(phase), 'dropped');
+    this.count(this.labels(phase, tenant), 'dropped');
+  }
+
+  /** An attempt failed and is being retried: counted apart from the request's final outcome. */
+  recordRetry(rec: RequestRecord): void {
+    this.retries++;
+    if (rec.errorClass) this.retriedByClass[rec.errorClass]++;
   }
 
   recordRequest(rec: RequestRecord): void {
-    const labels = this.labels(rec.phase);
+    const labels = this.labels(rec.phase, rec.tenant);
     this.requests++;
     this.count(labels, 'requests');
-    this.record('queue', labels, rec.dispatched - rec.intended);
+    const firstDispatched = Number.isNaN(rec.firstDispatched) ? rec.dispatched : rec.firstDispatched;
+    this.record('queue', labels, firstDispatched - rec.intended);
+    if (!Number.isNaN(rec.firstSent)) this.record('e2e_first_attempt', labels, rec.firstEnd - rec.firstSent);
     this.record('send', labels, rec.sent - rec.dispatched);
     this.record('dns', labels, rec.dnsDone - rec.connectStart);
     this.record('connect', labels, rec.connected - (Number.isNaN(rec.dnsDone) ? rec.connectStart : rec.dnsDone));
@@ -169,6 +183,8 @@ export class MetricsRecorder {
       ok: this.ok,
       failed: this.failed,
       dropped: this.dropped,
+      retries: this.retries,
+      retriedByClass: { ...this.retriedByClass },
       byClass: { ...this.byClass },
       byLabel: this.withModelLabel(Object.fromEntries(this.labelCounts)),
     };

@@ -47,6 +47,9 @@ export interface Counts {
   failed: number;
   /** Arrivals not sent because maxInFlight was reached. */
   dropped: number;
+  /** attempts that failed and were tried again (not in failed: only a request's last outcome is) */
+  retries: number;
+  retriedByClass: Record<ErrorClass, number>;
   byClass: Record<ErrorClass, number>;
   /** Per-label counts (same labels as metrics). */
   byLabel: Record<string, { requests: number; ok: number; failed: number; dropped: number }>;
@@ -108,4 +111,11 @@ export interface Results {
     reasons: string[];
   };
   errors: Array<{ class: ErrorClass; status?: number; message: string; count: number }>;
+  /** present when the scenario paces: the limits the client worked to and the last x-ratelimit-* seen */
+  pacing?: {
+    limits: { rpm: number | null; tpm: number | null };
+    lastObserved: Record<string, number> | null;
+    minRemainingTokens: number | null;
+    minRemainingRequests: number | null;
+  };
 }

@@ -205,3 +205,25 @@ describe('RateLimiter', () => {
     expect(rl.admit('k', 'm', 10.2).headers['x-ratelimit-remaining-tokens']).toBe('89');
   });
 });
+
+describe('sub-minute enforcement (window)', () => {
+  it('a 10 s window holds a sixth of the minute: a burst that fits the minute is refused', () => {
+    let t = 0;
+    const rl = new RateLimiter({ tpm: 60_000, window: 10_000 }, () => t);
+    // 10 000 tokens fit; the next 1 000 do not, although 59 000 more would fit the minute
+    expect(rl.admit('k', 'm', 10_000).rejected).toBeNull();
+    const refused = rl.admit('k', 'm', 1_000);
+    expect(refused.rejected?.status).toBe(429);
+    expect(refused.rejected?.headers['retry-after-ms']).toBe('1000'); // 1 000 tokens at 1 000/s
+    t = 1000;
+    expect(rl.admit('k', 'm', 1_000).rejected).toBeNull();
+  });
+
+  it('a request larger than the bucket goes when the bucket is full and leaves debt', () => {
+    let t = 0;
+    const rl = new RateLimiter({ tpm: 60_000, window: 1_000 }, () => t);
+    expect(rl.admit('k', 'm', 5_000).rejected).toBeNull(); // bucket holds 1 000
+    const next = rl.admit('k', 'm', 100);
+    expect(next.rejected?.headers['retry-after-ms']).toBe('4100'); // 4 000 debt + 100
+  });
+});

@@ -11,6 +11,8 @@ export interface RateLimitConfig {
   rpm?: number;
   /** Tokens per minute; absent = unlimited. */
   tpm?: number;
+  /** Sub-minute enforcement: the bucket holds this many ms of the limit (default 60 s). */
+  window?: number;
 }
 
 export interface RateLimitDecision {
@@ -76,22 +78,27 @@ interface Bucket {
   t: number;
 }
 
-function axis(name: string, v: number | undefined): Axis | null {
+/** `window`: how much of a minute's budget the bucket holds (60 s = the whole minute may go at once). */
+function axis(name: string, v: number | undefined, window: number): Axis | null {
   if (v === undefined) return null;
   if (!Number.isFinite(v) || v <= 0) throw new RangeError(`rate limit ${name} must be a positive number, got ${v}`);
-  return { limit: v, cap: v * WINDOW_MS };
+  return { limit: v, cap: v * window };
 }
 
 /** Headers describing one axis's bucket at scaled level `level`. */
 function axisHeaders(out: Record<string, string>, suffix: string, a: Axis, level: number): void {
   out[`x-ratelimit-limit-${suffix}`] = String(a.limit);
-  out[`x-ratelimit-remaining-${suffix}`] = String(Math.floor(level / WINDOW_MS));
+  // As a share of the minute's limit, so remaining / limit is how full the bucket is, whatever its window.
+  out[`x-ratelimit-remaining-${suffix}`] = String(Math.max(0, Math.floor((level / a.cap) * a.limit)));
   out[`x-ratelimit-reset-${suffix}`] = formatGoDuration(ceilMs((a.cap - level) / a.limit));
 }
 
-/** Milliseconds until a bucket at scaled `level` can pay `units`; 0 if it can now. */
+/**
+ * Milliseconds until a bucket at scaled `level` can pay `units`; 0 if it can now. A cost larger
+ * than the whole bucket is let through once the bucket is full, leaving it in debt.
+ */
 function waitFor(a: Axis, level: number, units: number): number {
-  const short = units * WINDOW_MS - level;
+  const short = Math.min(units * WINDOW_MS, a.cap) - level;
   return short > 0 ? ceilMs(short / a.limit) : 0;
 }
 
@@ -102,8 +109,10 @@ export class RateLimiter {
   private readonly now: () => number;
 
   constructor(cfg: RateLimitConfig, now: () => number = () => performance.now()) {
-    this.req = axis('rpm', cfg.rpm);
-    this.tok = axis('tpm', cfg.tpm);
+    const window = cfg.window ?? WINDOW_MS;
+    if (!(window > 0 && window <= WINDOW_MS)) throw new RangeError(`rate limit window must be in (0, 60 s], got ${window} ms`);
+    this.req = axis('rpm', cfg.rpm, window);
+    this.tok = axis('tpm', cfg.tpm, window);
     this.now = now;
   }
 

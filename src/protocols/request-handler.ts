@@ -9,6 +9,7 @@ import type { RequestRecord } from '../record.js';
 import { markConnecting } from './connection-timing.js';
 import { classifyError, classifyStatus, describeError } from './error-class.js';
 import type { Protocol, ResponseParser } from './protocol.js';
+import { readLimitHeaders } from './rate-limit-headers.js';
 
 const ERROR_BODY_LIMIT = 2048;
 
@@ -68,6 +69,9 @@ export class RequestHandler {
         break;
       }
     }
+    const { limits, hints } = readLimitHeaders(rawHeaders);
+    rec.rateLimit = limits;
+    if (hints.retryAfterMs !== undefined || hints.shouldRetry !== undefined) rec.retryHints = hints;
     return true;
   }
 
@@ -121,7 +125,13 @@ export class RequestHandler {
       if (this.parser !== null) this.parser.onEnd(this.endAt);
       else {
         rec.end = this.endAt;
-        rec.errorMessage = this.host.redact(errorMessage(rec.status, Buffer.concat(this.errorBody!).toString('utf8')));
+        const body = Buffer.concat(this.errorBody!).toString('utf8');
+        rec.errorMessage = this.host.redact(errorMessage(rec.status, body));
+        if (rec.status === 429) {
+          rec.limitType = limitTypeOf(body);
+          // Out of quota is not a rate: waiting will not help, and the SDKs do not retry it.
+          if (body.includes('insufficient_quota')) rec.retryHints = { ...rec.retryHints, shouldRetry: false };
+        }
       }
       this.finish();
     }
@@ -163,6 +173,12 @@ export class RequestHandler {
     this.host.settle(this);
     this.done(this.rec);
   }
+}
+
+/** Which limit a 429 says was hit: its error.type is "tokens" or "requests". */
+function limitTypeOf(body: string): 'tokens' | 'requests' | null {
+  const m = /"type"\s*:\s*"(tokens|requests)"/.exec(body);
+  return m ? (m[1] as 'tokens' | 'requests') : null;
 }
 
 function errorMessage(status: number, body: string): string {

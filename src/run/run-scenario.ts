@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { encodingForModel, getEncoder, loadPrompts } from '../dataset/index.js';
 import { evaluateThresholds } from '../gate/evaluate.js';
 import { exitCodeFor } from '../gate/exit-code.js';
+import { Dispatcher } from '../load/dispatcher.js';
 import { startRunLoop } from '../load/run-loop.js';
 import { phaseWindows, plannedCounts, plannedDuration } from '../load/plan.js';
 import { ClientMonitor } from '../metrics/client-health.js';
@@ -22,6 +23,7 @@ import { writeOutputs } from '../report/write-outputs.js';
 import { loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../types.js';
 import { toolVersion } from '../version.js';
+import { RateLimitTracker } from './rate-limit-tracker.js';
 
 export interface RunOptions {
   file: string;
@@ -73,9 +75,12 @@ export async function runScenario(
     connections: target.http.connections ?? defaultConnections(target.http.h2, Math.max(scenario.load.maxInFlight, closedMax)),
     apiKey: env[target.apiKeyEnv] || undefined,
   });
+  const limitsSeen = new RateLimitTracker();
+  let dispatcherRef: Dispatcher | null = null;
   const recorder = new MetricsRecorder({
     model: target.model,
     phaseNames,
+    ...(scenario.tenants ? { tenantNames: scenario.tenants.map((t) => t.name) } : {}),
     countTokens: (pieces) => countEscaped(counter, pieces),
     inputTokensOf: (i) => loaded.prompts[i]!.inputTokens,
   });
@@ -88,23 +93,45 @@ export async function runScenario(
   const startedAt = new Date();
   monitor.start();
   try {
+    const dispatcher = new Dispatcher({
+      seed: scenario.seed,
+      ...(scenario.pacing ? { pacing: scenario.pacing } : {}),
+      ...(scenario.retry ? { retry: scenario.retry } : {}),
+      ...(scenario.tenants ? { tenants: scenario.tenants } : {}),
+      budgetOf: (i) => loaded.prompts[i]!.inputTokens + loaded.prompts[i]!.maxOutputTokens,
+      sendAttempt: (rec, done) => {
+        const prompt = loaded.prompts[rec.promptIndex]!;
+        plannedInput += prompt.inputTokens;
+        plannedOutput += prompt.maxOutputTokens;
+        transport.send(rec, prepared[rec.promptIndex]!, done);
+      },
+      onRefused: (rec) => recorder.recordDropped(rec.phase, rec.tenant),
+      onRetry: (rec) => {
+        limitsSeen.observe(rec);
+        recorder.recordRetry(rec);
+      },
+    });
+    dispatcherRef = dispatcher;
     const loop = startRunLoop(
       { load: scenario.load, seed: scenario.seed, promptCount: prepared.length },
       {
-        send: (rec, done) => {
-          const prompt = loaded.prompts[rec.promptIndex]!;
-          plannedInput += prompt.inputTokens;
-          plannedOutput += prompt.maxOutputTokens;
-          transport.send(rec, prepared[rec.promptIndex]!, done);
+        send: (rec, done) => dispatcher.send(rec, done),
+        inFlight: () => dispatcher.inFlight,
+        onComplete: (rec) => {
+          limitsSeen.observe(rec);
+          recorder.recordRequest(rec);
         },
-        inFlight: () => transport.inFlightCount,
-        onComplete: (rec) => recorder.recordRequest(rec),
         onDropped: (phase) => recorder.recordDropped(phase),
         onSlip: (ms) => monitor.recordSlip(ms),
         onPhaseStart: (i) => log(`  phase ${phaseNames[i]} (${scenario.load.phases[i]!.duration / 1000} s)`),
       },
     );
     await loop.finished;
+    // The plan is over: what the pacers still hold never went out (dropped, as k6 counts
+    // iterations it could not start); a request waiting to retry ends with its last failure.
+    const { dropped, failed } = dispatcher.stop();
+    for (const rec of dropped) recorder.recordDropped(rec.phase, rec.tenant);
+    for (const rec of failed) recorder.recordRequest(rec);
     await transport.drain(target.timeout);
   } finally {
     await transport.close();
@@ -161,6 +188,8 @@ export async function runScenario(
     client,
     errors: recorder.errors(),
   };
+  const pacingLimits = dispatcherRef ? (dispatcherRef as Dispatcher).limits() : null;
+  if (pacingLimits) results.pacing = { limits: pacingLimits, ...limitsSeen.summary() };
   results.thresholds = evaluateThresholds(scenario.thresholds, results);
   const summary = renderConsole(results);
   const files = await writeOutputs(scenario.output.dir, { 'results.json': `${JSON.stringify(results, null, 2)}\n` });
@@ -182,3 +211,4 @@ function countEscaped(counter: { count(text: string): number }, pieces: string[]
 function defaultConnections(h2: boolean, inFlight: number): number {
   return h2 ? Math.max(1, Math.ceil(inFlight / 100)) : inFlight;
 }
+

@@ -56,7 +56,11 @@ export const mockSchema = z
     seed: z.int().min(0).optional().meta({ description: 'Defaults to the scenario seed.' }),
     models: z.record(z.string(), modelProfile).optional().meta({ description: 'Per-model profile overrides, keyed by model name.' }),
     rateLimits: z
-      .object({ rpm: z.int().min(1).optional(), tpm: z.int().min(1).optional() })
+      .object({
+        rpm: z.int().min(1).optional(),
+        tpm: z.int().min(1).optional(),
+        window: duration('Sub-minute enforcement: how much of the minute\'s budget may be spent at once (default 60s).', { positive: true }).optional(),
+      })
       .strict()
       .optional()
       .meta({ description: 'Emulate RPM/TPM limits per API key and model, with x-ratelimit-* headers and 429s.' }),

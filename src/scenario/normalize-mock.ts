@@ -52,7 +52,7 @@ export function normalizeMock(raw: RawMock, baseDir: string, seed: number): Mock
     defaultOutputTokens: raw.defaultOutputTokens,
     seed: raw.seed ?? seed,
     models: raw.models ? models : undefined,
-    rateLimits: raw.rateLimits ? compact({ ...raw.rateLimits }) : undefined,
+    rateLimits: raw.rateLimits ? compact({ rpm: raw.rateLimits.rpm, tpm: raw.rateLimits.tpm, window: ms(raw.rateLimits.window) }) : undefined,
     faults: raw.faults?.map(faultOf),
     truthLog: raw.truthLog === undefined ? undefined : path.resolve(baseDir, raw.truthLog),
   });

@@ -4,6 +4,7 @@ import { parseThresholds } from '../gate/parse.js';
 import type { DatasetSpec, Phase, Scenario, TargetSpec } from '../types.js';
 import { parseDuration } from './duration.js';
 import { normalizeMock } from './normalize-mock.js';
+import { normalizeTraffic } from './normalize-traffic.js';
 import type { RawScenario } from './schema.js';
 
 export interface NormalizeEnv {
@@ -70,6 +71,7 @@ export function normalizeScenario(raw: RawScenario, env: NormalizeEnv): Scenario
     dataset,
     load: { maxInFlight: raw.load.maxInFlight, phases },
     mock: normalizeMock(raw.mock, baseDir, raw.seed),
+    ...normalizeTraffic(raw),
     // Already validated by the schema (with YAML locations); this only builds the specs.
     thresholds: parseThresholds(raw.thresholds ?? {}),
     output: {

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { checkThreshold, LATENCY_METRICS, THRESHOLD_METRICS, thresholdDescription, thresholdExample, thresholdPattern } from '../gate/parse.js';
 import { mockSchema as mock } from './mock-schema.js';
+import { pacingSchema, retrySchema, tenantsSchema } from './traffic-schema.js';
 import { custom, duration, pattern } from './schema-parts.js';
 
 export { DURATION_SCHEMAS } from './schema-parts.js';
@@ -154,6 +155,9 @@ export const scenarioSchema = z
     dataset,
     load,
     mock,
+    pacing: pacingSchema.optional(),
+    retry: retrySchema.optional(),
+    tenants: tenantsSchema.optional(),
     thresholds: thresholds.optional(),
     output: z
       .object({ dir: z.string().min(1).optional().meta({ description: 'Relative to the scenario file. Default reports/<name>-<UTC timestamp>, relative to the current directory.' }) })
