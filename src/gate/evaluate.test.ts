@@ -33,6 +33,7 @@ function results(over: Partial<EvaluableResults> = {}): EvaluableResults {
       failed: 2,
       dropped: 50,
       retries: 0,
+      attemptsPerRequest: { '1': 200 },
       retriedByClass: { http_4xx: 0, http_429: 0, http_5xx: 0, timeout: 0, network: 0, stream_cut: 0, bad_response: 0 },
       byClass: { http_4xx: 0, http_429: 0, http_5xx: 2, timeout: 0, network: 0, stream_cut: 0, bad_response: 0 },
       byLabel: {},

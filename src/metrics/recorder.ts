@@ -52,6 +52,7 @@ export class MetricsRecorder {
   readonly tokens = { input: 0, output: 0, fromUsage: 0, fromTiktoken: 0, contentEvents: 0, eventsWithUsage: 0, outputWithUsage: 0 };
   requests = 0;
   retries = 0;
+  private readonly attempts = new Map<number, number>();
   readonly retriedByClass = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
   ok = 0;
   failed = 0;
@@ -101,6 +102,7 @@ export class MetricsRecorder {
   recordRequest(rec: RequestRecord): void {
     const labels = this.labels(rec.phase, rec.tenant);
     this.requests++;
+    this.attempts.set(rec.attempts, (this.attempts.get(rec.attempts) ?? 0) + 1);
     this.count(labels, 'requests');
     const firstDispatched = Number.isNaN(rec.firstDispatched) ? rec.dispatched : rec.firstDispatched;
     this.record('queue', labels, firstDispatched - rec.intended);
@@ -184,6 +186,7 @@ export class MetricsRecorder {
       failed: this.failed,
       dropped: this.dropped,
       retries: this.retries,
+      attemptsPerRequest: Object.fromEntries([...this.attempts].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
       retriedByClass: { ...this.retriedByClass },
       byClass: { ...this.byClass },
       byLabel: this.withModelLabel(Object.fromEntries(this.labelCounts)),

@@ -49,6 +49,8 @@ export interface Counts {
   dropped: number;
   /** attempts that failed and were tried again (not in failed: only a request's last outcome is) */
   retries: number;
+  /** how many requests took 1, 2, 3… attempts */
+  attemptsPerRequest: Record<string, number>;
   retriedByClass: Record<ErrorClass, number>;
   byClass: Record<ErrorClass, number>;
   /** Per-label counts (same labels as metrics). */
