@@ -11,6 +11,7 @@ const { startRunLoop } = await load('load/run-loop.js');
 const { HttpTransport } = await load('protocols/http-transport.js');
 const { chatProtocol } = await load('protocols/chat.js');
 const { MetricsRecorder } = await load('metrics/recorder.js');
+const { Dispatcher } = await load('load/dispatcher.js');
 export const { startMockInWorker } = await load('mock/in-process.js');
 
 export const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -33,11 +34,13 @@ export async function runGenerator(url) {
   const transport = new HttpTransport({ target, protocol, connections: concurrency, apiKey: undefined });
   const recorder = new MetricsRecorder({ model: target.model, phaseNames: ['bench'] });
   let events = 0;
+  // The product's path: run loop → dispatcher (tenants, pacing, retries; all off here) → transport.
+  const dispatcher = new Dispatcher({ seed: 1, budgetOf: () => 80, sendAttempt: (rec, done) => transport.send(rec, prepared, done) });
   const loop = startRunLoop(
     { load: { maxInFlight: concurrency, phases: [{ kind: 'closed', name: 'bench', duration: seconds * 1000, concurrency }] }, seed: 1, promptCount: 1 },
     {
-      send: (rec, done) => transport.send(rec, prepared, done),
-      inFlight: () => transport.inFlightCount,
+      send: (rec, done) => dispatcher.send(rec, done),
+      inFlight: () => dispatcher.inFlight,
       onComplete: (rec) => {
         events += rec.tokenTimes.length;
         recorder.recordRequest(rec);
