@@ -193,6 +193,26 @@ export interface TenantSpec {
   dailyTokens?: number;
 }
 
+export interface ToxicSpec {
+  type: 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data';
+  attributes: Record<string, number>;
+  stream: 'downstream' | 'upstream';
+  toxicity: number;
+}
+
+/** One chaos episode on the run's timeline (ms from the run's start). */
+export type ChaosEpisode = { name: string; at: Millis; for: Millis } & (
+  | { kind: 'toxic'; toxic: ToxicSpec }
+  | { kind: 'down' }
+  | { kind: 'http'; fault: MockFaultSpec }
+);
+
+export interface ChaosSpec {
+  /** a real Toxiproxy server's API URL; absent = the embedded one */
+  toxiproxyUrl?: string;
+  episodes: ChaosEpisode[];
+}
+
 export interface Scenario {
   name: string;
   seed: number;
@@ -207,6 +227,7 @@ export interface Scenario {
   /** absent: no retries — every failure is counted as it happened */
   retry?: RetryConfig;
   tenants?: TenantSpec[];
+  chaos?: ChaosSpec;
   thresholds: ThresholdSpec[];
   output: OutputSpec;
 }

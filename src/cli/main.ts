@@ -78,6 +78,16 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       exitCode = await serveMock(flags, io);
     });
 
+  program
+    .command('proxy')
+    .description('serve the embedded Toxiproxy-compatible server (REST API + TCP proxies) until interrupted')
+    .option('--port <port>', 'API port', '8474')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .action(async (flags: { port: string; host: string }) => {
+      const { serveProxy } = await import('./serve-proxy.js');
+      exitCode = await serveProxy(flags, io);
+    });
+
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -3,7 +3,7 @@ import type { CliIo } from './main.js';
 import { loadMockConfig } from '../scenario/load-mock-config.js';
 import { mockCommand } from './mock.js';
 
-function integerFlag(flag: string, value: string, min: number, max: number): number {
+export function integerFlag(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new UserError(`${flag} needs an integer from ${min} to ${max}, got "${value}"`, { where: flag });
@@ -19,10 +19,15 @@ export async function serveMock(flags: { port: string; host: string; seed?: stri
     { port: integerFlag('--port', flags.port, 0, 65535), host: flags.host, ...(seed === undefined ? {} : { seed }), ...(config ? { config } : {}) },
     { out: io.out },
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilSignal();
   await handle.close();
   return 0;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }

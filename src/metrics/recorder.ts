@@ -41,6 +41,8 @@ export interface RecorderOptions {
   inputTokensOf?: (promptIndex: number) => number;
   /** tenant names; each request is also labelled `tenant=<name>` */
   tenantNames?: string[];
+  /** the chaos episode a request lived through: labelled `episode=<name>` */
+  episodeOf?: (rec: RequestRecord) => string;
 }
 
 export class MetricsRecorder {
@@ -100,7 +102,8 @@ export class MetricsRecorder {
   }
 
   recordRequest(rec: RequestRecord): void {
-    const labels = this.labels(rec.phase, rec.tenant);
+    const base = this.labels(rec.phase, rec.tenant);
+    const labels = this.opts.episodeOf ? [...base, `episode=${this.opts.episodeOf(rec)}`] : base;
     this.requests++;
     this.attempts.set(rec.attempts, (this.attempts.get(rec.attempts) ?? 0) + 1);
     this.count(labels, 'requests');

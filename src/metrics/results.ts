@@ -82,6 +82,9 @@ export interface Results {
     durationMs: number;
     plannedDurationMs: number;
     target: { kind: string; url: string; api: string; model: string };
+    /** the run was interrupted (SIGINT/SIGTERM): results cover what happened until then */
+    partial: boolean;
+    partialReason?: string;
   };
   metrics: MetricsByLabel;
   counts: Counts;
@@ -113,6 +116,11 @@ export interface Results {
     reasons: string[];
   };
   errors: Array<{ class: ErrorClass; status?: number; message: string; count: number }>;
+  /** present with a chaos section: where the proxy ran and every episode as applied (ms from the run's start) */
+  chaos?: {
+    toxiproxy: string | null;
+    episodes: Array<{ name: string; kind: string; start: number; end: number | null; what: string; error?: string }>;
+  };
   /** present when the scenario paces: the limits the client worked to and the last x-ratelimit-* seen */
   pacing?: {
     limits: { rpm: number | null; tpm: number | null };

@@ -3,6 +3,7 @@
  * the mock never shares the load generator's event loop.
  */
 import { Worker } from 'node:worker_threads';
+import { validateFaults } from './faults.js';
 import { resolveMockOptions, type MockServerOptions } from './options.js';
 import type { MockServerHandle } from './server.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -44,7 +45,7 @@ export async function startMockInWorker(opts: MockServerOptions = {}): Promise<M
     const onMessage = (msg: FromWorker) => {
       cleanup();
       if (msg.type === 'listening') resolve({ port: msg.port, url: msg.url });
-      else reject(new Error(`mock server worker failed to start: ${msg.message}`));
+      else if (msg.type === 'error') reject(new Error(`mock server worker failed to start: ${msg.message}`));
     };
     const cleanup = () => {
       worker.off('error', onError);
@@ -59,10 +60,35 @@ export async function startMockInWorker(opts: MockServerOptions = {}): Promise<M
   // A later crash must not take the host process down; close() still resolves.
   worker.on('error', () => {});
 
+  // setFaults round-trips: each resolves when the worker has the faults in force.
+  let nextId = 0;
+  const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  worker.on('message', (msg: FromWorker) => {
+    if (msg.type !== 'faultsSet') return;
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.error === undefined) p?.resolve();
+    else p?.reject(new Error(`mock server worker refused the faults: ${msg.error}`));
+  });
+  void exit.then(() => {
+    for (const p of pending.values()) p.reject(new Error('mock server worker exited before applying the faults'));
+    pending.clear();
+  });
+
   let closing: Promise<void> | undefined;
   return {
     url: started.url,
     port: started.port,
+    async setFaults(specs) {
+      // Invalid specs reject with a UserError from the caller's thread.
+      const valid = validateFaults(specs, 'faults');
+      if (exited || closing) throw new Error('mock server worker is closed');
+      const id = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ type: 'setFaults', id, specs: valid } satisfies ToWorker);
+      });
+    },
     close() {
       closing ??= (async () => {
         if (exited) return;

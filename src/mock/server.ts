@@ -12,6 +12,7 @@ import { createContext, type MockContext } from './context.js';
 import { pathOf, sendError, sendJson, baseHeaders } from './http.js';
 import { findModel, listModels } from './models.js';
 import { resolveMockOptions, type MockServerOptions } from './options.js';
+import type { FaultSpec } from './faults.js';
 
 export type { MockServerOptions } from './options.js';
 
@@ -19,6 +20,8 @@ export interface MockServerHandle {
   /** Base URL including /v1, e.g. http://127.0.0.1:PORT/v1 */
   url: string;
   port: number;
+  /** Replaces the runtime (episode) faults, applied over the configured ones; [] clears them. */
+  setFaults(specs: FaultSpec[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,6 +126,7 @@ export function createMockServer(opts: MockServerOptions = {}): Server {
 
 export async function startMockServer(opts: MockServerOptions = {}): Promise<MockServerHandle> {
   const server = createMockServer(opts);
+  const ctx = contexts.get(server)!;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -137,11 +141,12 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
   return {
     url: `http://${urlHost}:${port}/v1`,
     port,
+    setFaults: async (specs) => ctx.setEpisodeFaults(specs),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }).then(() => contexts.get(server)?.close());
+      }).then(() => ctx.close());
       return closing;
     },
   };

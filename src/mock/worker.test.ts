@@ -72,3 +72,49 @@ describe('server close and the CLI command', () => {
     }
   });
 });
+
+describe('runtime faults (setFaults)', () => {
+  const plain = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 4 });
+  const statusOf = async (url: string): Promise<number> => {
+    const res = await request(url + '/chat/completions', { method: 'POST', body: plain });
+    await res.body.text();
+    return res.statusCode;
+  };
+
+  for (const [name, start] of [
+    ['in-process server', startMockServer],
+    ['worker', startMockInWorker],
+  ] as const) {
+    it(`${name}: a 503 set at runtime applies at once, and clearing restores 200`, async () => {
+      const mock = await start({ ttft: { median: 0, p99: 0 }, tokensPerSecond: 0 });
+      try {
+        expect(await statusOf(mock.url)).toBe(200);
+        await mock.setFaults([{ type: 'status', status: 503, rate: 1 }]);
+        const res = await request(mock.url + '/chat/completions', { method: 'POST', body: plain });
+        expect(res.statusCode).toBe(503);
+        expect(JSON.parse(await res.body.text()).error.type).toBe('server_error');
+        expect(await statusOf(mock.url)).toBe(503);
+        await mock.setFaults([]);
+        expect(await statusOf(mock.url)).toBe(200);
+        await expect(mock.setFaults([{ type: 'status', status: 418 } as never])).rejects.toThrow(/faults\[0\]\.status/);
+      } finally {
+        await mock.close();
+      }
+    });
+  }
+
+  it('episode faults are checked before the configured ones, which return once cleared', async () => {
+    const mock = await startMockServer({ ttft: { median: 0, p99: 0 }, tokensPerSecond: 0, faults: [{ type: 'status', status: 500 }] });
+    try {
+      expect(await statusOf(mock.url)).toBe(500);
+      await mock.setFaults([{ type: 'status', status: 429 }]);
+      expect(await statusOf(mock.url)).toBe(429);
+      await mock.setFaults([{ type: 'status', status: 429, rate: 0 }]);
+      expect(await statusOf(mock.url)).toBe(500);
+      await mock.setFaults([]);
+      expect(await statusOf(mock.url)).toBe(500);
+    } finally {
+      await mock.close();
+    }
+  });
+});

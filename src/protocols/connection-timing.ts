@@ -44,9 +44,13 @@ export function markConnecting(rec: RequestRecord): void {
   connecting = rec;
 }
 
-export function timedConnector(options: buildConnector.BuildOptions): buildConnector.connector {
+export function timedConnector(options: buildConnector.BuildOptions, connectTo?: { host: string; port: number }): buildConnector.connector {
   const base = buildConnector(options);
-  return (opts, callback) => {
+  return (original, callback) => {
+    // Through a chaos proxy: the TCP connection goes there, the TLS name stays the target's.
+    const opts = connectTo
+      ? { ...original, hostname: connectTo.host, port: String(connectTo.port), servername: original.servername ?? original.hostname }
+      : original;
     const start = performance.now();
     const timing: SocketTiming = { start, dnsDone: NaN, connected: NaN, tlsDone: NaN, claimed: false };
     const socket = base(opts, (err, sock) => {

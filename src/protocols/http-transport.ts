@@ -19,6 +19,8 @@ export interface TransportOptions {
   protocol: Protocol;
   connections: number;
   apiKey: string | undefined;
+  /** connect here instead of the URL's host:port (a chaos proxy), keeping Host and TLS name */
+  connectTo?: { host: string; port: number };
 }
 
 export class HttpTransport implements HandlerHost {
@@ -40,11 +42,14 @@ export class HttpTransport implements HandlerHost {
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: 30_000,
-      connect: timedConnector({
-        allowH2: opts.target.http.h2,
-        timeout: Math.min(30_000, opts.target.timeout),
-        ...(opts.target.http.insecure ? { rejectUnauthorized: false } : {}),
-      }),
+      connect: timedConnector(
+        {
+          allowH2: opts.target.http.h2,
+          timeout: Math.min(30_000, opts.target.timeout),
+          ...(opts.target.http.insecure ? { rejectUnauthorized: false } : {}),
+        },
+        opts.connectTo,
+      ),
     });
     const headers: string[] = ['content-type', 'application/json', 'accept', 'text/event-stream, application/json'];
     for (const [k, v] of Object.entries(opts.target.headers)) headers.push(k, v);

@@ -17,7 +17,7 @@ export function renderConsole(results: Results): string {
   const out: string[] = [];
   const m = results.meta;
   out.push(`${m.scenario} — ${m.target.model} via ${m.target.api} at ${m.target.url} (${m.target.kind})`);
-  out.push(`${(m.durationMs / 1000).toFixed(1)} s, seed ${m.seed}`);
+  out.push(`${(m.durationMs / 1000).toFixed(1)} s, seed ${m.seed}${m.partial ? ' — PARTIAL: the run was interrupted' : ''}`);
 
   const latency = new Table({
     head: ['metric', 'count', 'p50', 'p90', 'p95', 'p99', 'max'],
@@ -50,6 +50,15 @@ export function renderConsole(results: Results): string {
       gate.push([`${v.metric}: ${v.expr}`, formatActual(v.metric, v.actual), v.pass ? 'pass' : 'FAIL']);
     }
     out.push(gate.toString());
+  }
+  if (results.chaos) {
+    out.push(`chaos (${results.chaos.toxiproxy ?? 'HTTP faults only'}):`);
+    for (const e of results.chaos.episodes) {
+      const span = `${(e.start / 1000).toFixed(1)}–${e.end === null ? '…' : (e.end / 1000).toFixed(1)} s`;
+      const ttft = results.metrics.ttft?.[`episode=${e.name}`];
+      const n = results.counts.byLabel[`episode=${e.name}`];
+      out.push(`  ${e.name} ${span}: ${e.what}${n ? ` — ${n.requests} requests, ${n.failed} failed` : ''}${ttft ? `, ttft p95 ${ms(ttft.p95)}` : ''}${e.error ? ` (error: ${e.error})` : ''}`);
+    }
   }
   const cl = results.client;
   if (cl.saturated) {

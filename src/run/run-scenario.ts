@@ -4,16 +4,18 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { encodingForModel, getEncoder, loadPrompts } from '../dataset/index.js';
 import { evaluateThresholds } from '../gate/evaluate.js';
 import { exitCodeFor } from '../gate/exit-code.js';
 import { Dispatcher } from '../load/dispatcher.js';
 import { startRunLoop } from '../load/run-loop.js';
-import { phaseWindows, plannedCounts, plannedDuration } from '../load/plan.js';
+import { plannedDuration } from '../load/plan.js';
 import { ClientMonitor } from '../metrics/client-health.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { Results } from '../metrics/results.js';
+import { setUpChaos, type ChaosSession } from '../chaos/setup.js';
+import type { ChaosTimeline } from '../chaos/timeline.js';
+import type { MockServerHandle } from '../mock/server.js';
 import { startMockInWorker } from '../mock/in-process.js';
 import { chatProtocol } from '../protocols/chat.js';
 import { HttpTransport } from '../protocols/http-transport.js';
@@ -22,7 +24,7 @@ import { renderConsole } from '../report/console.js';
 import { writeOutputs } from '../report/write-outputs.js';
 import { loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../types.js';
-import { toolVersion } from '../version.js';
+import { assembleResults } from './assemble-results.js';
 import { RateLimitTracker } from './rate-limit-tracker.js';
 
 export interface RunOptions {
@@ -31,6 +33,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** progress lines (stderr in the CLI) */
   log?: (line: string) => void;
+  /** abort = stop sending, finish in-flight briefly, write partial results; reason 'SIGINT' / 'SIGTERM' */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -57,42 +61,45 @@ export async function runScenario(
   const loaded = await loadPrompts(scenario.dataset, { model: target.model, seed: scenario.seed });
   const counter = await getEncoder(encodingForModel(target.model).encoding);
 
-  let mock: { url: string; close(): Promise<void> } | null = null;
-  if (target.kind === 'mock') {
-    mock = await startMockInWorker({ ...scenario.mock, port: 0 });
-    target.url = mock.url;
-  } else {
-    await checkReachable(target.url);
-  }
-
-  const protocol = chatProtocol(target);
-  const prepared = loaded.prompts.map((p) => protocol.prepare(p));
-  const phaseNames = scenario.load.phases.map((p) => p.name);
-  const closedMax = Math.max(0, ...scenario.load.phases.map((p) => (p.kind === 'closed' ? p.concurrency : 0)));
-  const transport = new HttpTransport({
-    target,
-    protocol,
-    connections: target.http.connections ?? defaultConnections(target.http.h2, Math.max(scenario.load.maxInFlight, closedMax)),
-    apiKey: env[target.apiKeyEnv] || undefined,
-  });
-  const limitsSeen = new RateLimitTracker();
-  let dispatcherRef: Dispatcher | null = null;
-  const recorder = new MetricsRecorder({
-    model: target.model,
-    phaseNames,
-    ...(scenario.tenants ? { tenantNames: scenario.tenants.map((t) => t.name) } : {}),
-    countTokens: (pieces) => countEscaped(counter, pieces),
-    inputTokensOf: (i) => loaded.prompts[i]!.inputTokens,
-  });
-  const monitor = new ClientMonitor();
-  let plannedInput = 0;
-  let plannedOutput = 0;
-
-  const planned = plannedDuration(scenario.load);
-  log(`llm-bench: ${scenario.name} → ${target.url} (${target.kind}), ${phaseNames.length} phases, ${planned / 1000} s planned`);
-  const startedAt = new Date();
-  monitor.start();
+  let mock: MockServerHandle | null = null;
+  let chaos: ChaosSession | null = null;
+  let transport: HttpTransport | null = null;
   try {
+    if (target.kind === 'mock') {
+      mock = await startMockInWorker({ ...scenario.mock, port: 0 });
+      target.url = mock.url;
+    } else {
+      await checkReachable(target.url);
+    }
+    if (scenario.chaos) chaos = await setUpChaos(scenario.chaos, target.url, mock, scenario.seed);
+
+    const protocol = chatProtocol(target);
+    const prepared = loaded.prompts.map((p) => protocol.prepare(p));
+    const phaseNames = scenario.load.phases.map((p) => p.name);
+    const closedMax = Math.max(0, ...scenario.load.phases.map((p) => (p.kind === 'closed' ? p.concurrency : 0)));
+    const tp = (transport = new HttpTransport({
+      target: chaos ? { ...target, url: chaos.targetUrl } : target,
+      protocol,
+      connections: target.http.connections ?? defaultConnections(target.http.h2, Math.max(scenario.load.maxInFlight, closedMax)),
+      apiKey: env[target.apiKeyEnv] || undefined,
+      ...(chaos?.connectTo ? { connectTo: chaos.connectTo } : {}),
+    }));
+    const limitsSeen = new RateLimitTracker();
+    let timeline: ChaosTimeline | null = null;
+    let t0 = 0;
+    const recorder = new MetricsRecorder({
+      model: target.model,
+      phaseNames,
+      ...(scenario.tenants ? { tenantNames: scenario.tenants.map((t) => t.name) } : {}),
+      ...(scenario.chaos
+        ? { episodeOf: (rec) => timeline?.episodeDuring(rec.intended - t0, (Number.isNaN(rec.end) ? performance.now() : rec.end) - t0) ?? 'none' }
+        : {}),
+      countTokens: (pieces) => countEscaped(counter, pieces),
+      inputTokensOf: (i) => loaded.prompts[i]!.inputTokens,
+    });
+    const monitor = new ClientMonitor();
+    let plannedInput = 0;
+    let plannedOutput = 0;
     const dispatcher = new Dispatcher({
       seed: scenario.seed,
       ...(scenario.pacing ? { pacing: scenario.pacing } : {}),
@@ -103,7 +110,7 @@ export async function runScenario(
         const prompt = loaded.prompts[rec.promptIndex]!;
         plannedInput += prompt.inputTokens;
         plannedOutput += prompt.maxOutputTokens;
-        transport.send(rec, prepared[rec.promptIndex]!, done);
+        tp.send(rec, prepared[rec.promptIndex]!, done);
       },
       onRefused: (rec) => recorder.recordDropped(rec.phase, rec.tenant),
       onRetry: (rec) => {
@@ -111,7 +118,10 @@ export async function runScenario(
         recorder.recordRetry(rec);
       },
     });
-    dispatcherRef = dispatcher;
+
+    log(`llm-bench: ${scenario.name} → ${target.url} (${target.kind}), ${phaseNames.length} phases, ${plannedDuration(scenario.load) / 1000} s planned`);
+    const startedAt = new Date();
+    monitor.start();
     const loop = startRunLoop(
       { load: scenario.load, seed: scenario.seed, promptCount: prepared.length },
       {
@@ -126,77 +136,58 @@ export async function runScenario(
         onPhaseStart: (i) => log(`  phase ${phaseNames[i]} (${scenario.load.phases[i]!.duration / 1000} s)`),
       },
     );
+    t0 = loop.t0;
+    timeline = chaos?.start(t0, (m) => log(`  ${m}`)) ?? null;
+    let partial: { reason: string } | null = null;
+    const onAbort = (): void => {
+      partial = { reason: String(opts.signal?.reason ?? 'interrupted') };
+      log(`llm-bench: ${partial.reason} — stopping, in-flight requests get ${INTERRUPT_GRACE_MS / 1000} s`);
+      loop.stop();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     await loop.finished;
+    opts.signal?.removeEventListener('abort', onAbort);
     // The plan is over: what the pacers still hold never went out (dropped, as k6 counts
     // iterations it could not start); a request waiting to retry ends with its last failure.
     const { dropped, failed } = dispatcher.stop();
     for (const rec of dropped) recorder.recordDropped(rec.phase, rec.tenant);
     for (const rec of failed) recorder.recordRequest(rec);
-    await transport.drain(target.timeout);
-  } finally {
-    await transport.close();
-    await mock?.close();
-  }
-  const endedAt = new Date();
-  const client = monitor.stop();
-  const durationMs = endedAt.getTime() - startedAt.getTime();
+    await tp.drain(partial ? Math.min(INTERRUPT_GRACE_MS, target.timeout) : target.timeout);
+    await timeline?.stop();
+    const endedAt = new Date();
 
-  const counts = recorder.counts();
-  const t = recorder.tokens;
-  const sent = counts.requests;
-  const planCounts = plannedCounts(scenario.load, scenario.seed);
-  const results: Results = {
-    meta: {
-      tool: 'llm-bench',
-      version: toolVersion(),
-      scenario: scenario.name,
-      scenarioFile: scenario.file,
+    const limits = dispatcher.limits();
+    const results = assembleResults({
+      scenario,
       scenarioHash: opts.scenarioHash ?? '',
-      seed: scenario.seed,
-      node: process.version,
-      host: hostname(),
-      platform: `${process.platform}-${process.arch}`,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      durationMs,
-      plannedDurationMs: planned,
-      target: { kind: target.kind, url: target.url, api: target.api, model: target.model },
-    },
-    metrics: recorder.metrics(),
-    counts,
-    tokens: {
-      input: t.input,
-      output: t.output,
-      outputSource: t.fromUsage > 0 && t.fromTiktoken > 0 ? 'mixed' : t.fromUsage > 0 ? 'usage' : t.fromTiktoken > 0 ? 'tiktoken' : 'none',
+      target,
+      recorder,
+      client: monitor.stop(),
+      startedAt,
+      endedAt,
       plannedInput,
       plannedOutput,
-      tokensPerEvent: t.eventsWithUsage > 0 ? round3(t.outputWithUsage / t.eventsWithUsage) : null,
-    },
-    throughput: {
-      requestsPerSecond: round3(sent / (durationMs / 1000)),
-      outputTokensPerSecond: round3(t.output / (durationMs / 1000)),
-    },
-    errorRate: sent > 0 ? counts.failed / sent : 0,
-    phases: phaseWindows(scenario.load).map((w) => ({
-      name: w.phase.name,
-      kind: w.phase.kind,
-      startMs: w.start,
-      durationMs: w.phase.duration,
-      planned: planCounts[w.index] ?? null,
-    })),
-    thresholds: [],
-    client,
-    errors: recorder.errors(),
-  };
-  const pacingLimits = dispatcherRef ? (dispatcherRef as Dispatcher).limits() : null;
-  if (pacingLimits) results.pacing = { limits: pacingLimits, ...limitsSeen.summary() };
-  results.thresholds = evaluateThresholds(scenario.thresholds, results);
-  const summary = renderConsole(results);
-  const files = await writeOutputs(scenario.output.dir, { 'results.json': `${JSON.stringify(results, null, 2)}\n` });
-  return { results, exitCode: exitCodeFor(results.thresholds), outputDir: scenario.output.dir, files, summary };
+      partial,
+      ...(limits ? { pacing: { limits, ...limitsSeen.summary() } } : {}),
+      ...(chaos && timeline ? { chaos: { toxiproxy: chaos.toxiproxy, episodes: timeline.stamps } } : {}),
+    });
+    results.thresholds = evaluateThresholds(scenario.thresholds, results);
+    const summary = renderConsole(results);
+    const files = await writeOutputs(scenario.output.dir, { 'results.json': `${JSON.stringify(results, null, 2)}\n` });
+    const exitCode = partial ? (opts.signal?.reason === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT) : exitCodeFor(results.thresholds);
+    return { results, exitCode, outputDir: scenario.output.dir, files, summary };
+  } finally {
+    await transport?.close();
+    await chaos?.cleanup();
+    await mock?.close();
+  }
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** Interrupted runs exit like a shell reports a signal: distinct from 0–3. */
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;
+const INTERRUPT_GRACE_MS = 5_000;
 
 /** Output tokens of streamed text kept JSON-escaped; a piece that will not decode counts as one. */
 function countEscaped(counter: { count(text: string): number }, pieces: string[]): number {

@@ -1,11 +1,13 @@
-/** pacing / retry / tenants as written → their normalised configs. Pure. */
+/** pacing / retry / tenants / chaos as written → their normalised configs. Pure. */
 import { parseRetryOn } from '../load/retry.js';
 import type { PacingConfig, RetryConfig, Scenario, TenantSpec } from '../types.js';
 import { parseDuration } from './duration.js';
+import { normalizeChaos } from './normalize-chaos.js';
 import type { RawScenario } from './schema.js';
 
-export function normalizeTraffic(raw: RawScenario): Pick<Scenario, 'pacing' | 'retry' | 'tenants'> {
-  const out: Pick<Scenario, 'pacing' | 'retry' | 'tenants'> = {};
+export function normalizeTraffic(raw: RawScenario): Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos'> {
+  const out: Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos'> = {};
+  if (raw.chaos) out.chaos = normalizeChaos(raw.chaos);
   if (raw.pacing) {
     const p = raw.pacing;
     const pacing: PacingConfig = { headroom: p.headroom, burst: parseDuration(p.burst), adaptive: p.adaptive, reserve: p.reserve };

@@ -50,7 +50,13 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides, cwd: string): 
     if (o.duration < s.load.phases.length) {
       throw new UserError(`--duration ${formatDuration(o.duration)} is too short for ${s.load.phases.length} phases`, { where: '--duration', hint: 'give each phase at least 1ms' });
     }
+    const factor = o.duration / s.load.phases.reduce((sum, p) => sum + p.duration, 0);
     out = { ...out, load: { ...out.load, phases: scalePhases(out.load.phases, o.duration) } };
+    // Chaos episodes keep their place on the shortened (or lengthened) timeline.
+    if (out.chaos) {
+      const scale = (ms: number): number => Math.round(ms * factor);
+      out = { ...out, chaos: { ...out.chaos, episodes: out.chaos.episodes.map((e) => ({ ...e, at: scale(e.at), for: Math.max(1, scale(e.for)) })) } };
+    }
   }
   if (o.rate !== undefined) {
     const rate = o.rate;

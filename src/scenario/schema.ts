@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { checkThreshold, LATENCY_METRICS, THRESHOLD_METRICS, thresholdDescription, thresholdExample, thresholdPattern } from '../gate/parse.js';
+import { chaosSchema } from './chaos-schema.js';
 import { mockSchema as mock } from './mock-schema.js';
 import { pacingSchema, retrySchema, tenantsSchema } from './traffic-schema.js';
 import { custom, duration, pattern } from './schema-parts.js';
@@ -158,6 +159,7 @@ export const scenarioSchema = z
     pacing: pacingSchema.optional(),
     retry: retrySchema.optional(),
     tenants: tenantsSchema.optional(),
+    chaos: chaosSchema.optional(),
     thresholds: thresholds.optional(),
     output: z
       .object({ dir: z.string().min(1).optional().meta({ description: 'Relative to the scenario file. Default reports/<name>-<UTC timestamp>, relative to the current directory.' }) })

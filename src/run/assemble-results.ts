@@ -1,0 +1,82 @@
+/** Everything a run measured → the results.json shape (thresholds are evaluated afterwards). */
+import { hostname } from 'node:os';
+import { phaseWindows, plannedCounts, plannedDuration } from '../load/plan.js';
+import type { ClientHealth } from '../metrics/client-health.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { Results } from '../metrics/results.js';
+import type { Scenario, TargetSpec } from '../types.js';
+import { toolVersion } from '../version.js';
+
+export interface RunFacts {
+  scenario: Scenario;
+  scenarioHash: string;
+  target: TargetSpec;
+  recorder: MetricsRecorder;
+  client: ClientHealth;
+  startedAt: Date;
+  endedAt: Date;
+  plannedInput: number;
+  plannedOutput: number;
+  partial: { reason: string } | null;
+  pacing?: Results['pacing'];
+  chaos?: Results['chaos'];
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function assembleResults(f: RunFacts): Results {
+  const { scenario, recorder, target } = f;
+  const durationMs = f.endedAt.getTime() - f.startedAt.getTime();
+  const counts = recorder.counts();
+  const t = recorder.tokens;
+  const sent = counts.requests;
+  const planCounts = plannedCounts(scenario.load, scenario.seed);
+  const results: Results = {
+    meta: {
+      tool: 'llm-bench',
+      version: toolVersion(),
+      scenario: scenario.name,
+      scenarioFile: scenario.file,
+      scenarioHash: f.scenarioHash,
+      seed: scenario.seed,
+      node: process.version,
+      host: hostname(),
+      platform: `${process.platform}-${process.arch}`,
+      startedAt: f.startedAt.toISOString(),
+      endedAt: f.endedAt.toISOString(),
+      durationMs,
+      plannedDurationMs: plannedDuration(scenario.load),
+      target: { kind: target.kind, url: target.url, api: target.api, model: target.model },
+      partial: f.partial !== null,
+      ...(f.partial ? { partialReason: f.partial.reason } : {}),
+    },
+    metrics: recorder.metrics(),
+    counts,
+    tokens: {
+      input: t.input,
+      output: t.output,
+      outputSource: t.fromUsage > 0 && t.fromTiktoken > 0 ? 'mixed' : t.fromUsage > 0 ? 'usage' : t.fromTiktoken > 0 ? 'tiktoken' : 'none',
+      plannedInput: f.plannedInput,
+      plannedOutput: f.plannedOutput,
+      tokensPerEvent: t.eventsWithUsage > 0 ? round3(t.outputWithUsage / t.eventsWithUsage) : null,
+    },
+    throughput: {
+      requestsPerSecond: round3(sent / (durationMs / 1000)),
+      outputTokensPerSecond: round3(t.output / (durationMs / 1000)),
+    },
+    errorRate: sent > 0 ? counts.failed / sent : 0,
+    phases: phaseWindows(scenario.load).map((w) => ({
+      name: w.phase.name,
+      kind: w.phase.kind,
+      startMs: w.start,
+      durationMs: w.phase.duration,
+      planned: planCounts[w.index] ?? null,
+    })),
+    thresholds: [],
+    client: f.client,
+    errors: recorder.errors(),
+  };
+  if (f.pacing) results.pacing = f.pacing;
+  if (f.chaos) results.chaos = f.chaos;
+  return results;
+}
