@@ -161,6 +161,8 @@ export interface ThresholdSpec {
 export interface OutputSpec {
   /** Absolute directory the run writes into. */
   dir: string;
+  /** interval window length; default 1 s, 10 s for runs of an hour or more */
+  interval?: Millis;
 }
 
 export interface PacingConfig {

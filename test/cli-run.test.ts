@@ -73,7 +73,14 @@ describe('llm-bench run', () => {
     expect(results.client).toEqual(
       expect.objectContaining({ eventLoopDelayP99Ms: expect.any(Number), scheduleSlipP99Ms: expect.any(Number), saturated: expect.any(Boolean) }),
     );
-    expect(results.meta).toEqual(expect.objectContaining({ tool: 'llm-bench', scenario: 'tiny', seed: 7, node: process.version }));
+    expect(results.meta).toEqual(expect.objectContaining({ tool: 'llm-bench', scenario: 'tiny', seed: 7, node: process.version, partial: false }));
+    // interval windows: 1 s each, in order, adding up to the run's totals
+    const windows = results.series.windows as Array<{ start: number; requests: number; ok: number; ttft: { count: number } | null }>;
+    expect(results.series.intervalMs).toBe(1000);
+    expect(windows.length).toBeGreaterThanOrEqual(2);
+    windows.forEach((w, i) => i > 0 && expect(w.start).toBeGreaterThan(windows[i - 1]!.start));
+    expect(windows.reduce((a, w) => a + w.requests, 0)).toBe(results.counts.requests);
+    expect(windows.reduce((a, w) => a + (w.ttft?.count ?? 0), 0)).toBe(results.metrics.ttft.all.count);
   });
 
   it('exits 1 when a threshold fails, and still writes results', async () => {

@@ -4,6 +4,7 @@
  */
 import type { RequestRecord } from '../record.js';
 import { newHistogram, recordMs, summarize, type Histogram } from './hdr.js';
+import { IntervalSeries } from './interval-series.js';
 import { ERROR_CLASSES, type Counts, type ErrorClass, type MetricsByLabel } from './results.js';
 
 export const LATENCY_METRICS = [
@@ -43,6 +44,8 @@ export interface RecorderOptions {
   tenantNames?: string[];
   /** the chaos episode a request lived through: labelled `episode=<name>` */
   episodeOf?: (rec: RequestRecord) => string;
+  /** keep per-interval windows of this length, counted from performance.now() `t0` */
+  series?: { intervalMs: number; t0: number };
 }
 
 export class MetricsRecorder {
@@ -60,7 +63,10 @@ export class MetricsRecorder {
   failed = 0;
   dropped = 0;
 
+  readonly series: IntervalSeries | null;
+
   constructor(private readonly opts: RecorderOptions) {
+    this.series = opts.series ? new IntervalSeries(opts.series.intervalMs, opts.series.t0) : null;
     // One model per run (for now): its label holds exactly what `all` holds, so it is filled
     // from `all` when results are read rather than recorded twice per event.
     const tenants = opts.tenantNames && opts.tenantNames.length > 0 ? opts.tenantNames : null;
@@ -92,6 +98,7 @@ export class MetricsRecorder {
 
   recordDropped(phase: number, tenant = 0): void {
     this.dropped++;
+    this.series?.recordDropped(performance.now());
     this.count(this.labels(phase, tenant), 'dropped');
   }
 
@@ -118,6 +125,7 @@ export class MetricsRecorder {
       this.failed++;
       this.count(labels, 'failed');
       this.recordError(rec);
+      this.series?.record(rec, 0);
       return;
     }
     this.ok++;
@@ -132,6 +140,7 @@ export class MetricsRecorder {
     for (let i = 1; i < times.length; i++) this.record('itl', labels, times[i]! - times[i - 1]!);
 
     const output = this.outputTokens(rec);
+    this.series?.record(rec, output);
     if (output > 1) this.record('tpot', labels, (rec.lastToken - rec.firstToken) / (output - 1));
     this.tokens.output += output;
     this.tokens.contentEvents += times.length;

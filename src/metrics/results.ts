@@ -66,6 +66,25 @@ export interface ThresholdVerdict {
   field?: string;
 }
 
+/** One interval window of the run (seconds from the run's start). */
+export interface IntervalWindow {
+  start: number;
+  length: number;
+  requests: number;
+  ok: number;
+  failed: number;
+  dropped: number;
+  byClass: Partial<Record<ErrorClass, number>>;
+  requestsPerSecond: number;
+  outputTokensPerSecond: number;
+  /** most requests the client held at once during the window */
+  inFlightMax: number;
+  rateLimitRemainingTokens: number | null;
+  /** the window's own histograms (ms; hdr = compressed base64 of µs) */
+  ttft: MetricSummary | null;
+  e2e: MetricSummary | null;
+}
+
 export interface Results {
   meta: {
     tool: 'llm-bench';
@@ -116,6 +135,8 @@ export interface Results {
     reasons: string[];
   };
   errors: Array<{ class: ErrorClass; status?: number; message: string; count: number }>;
+  /** per-interval windows (output.interval, default 1 s; 10 s for runs of an hour or more) */
+  series: { intervalMs: number; windows: IntervalWindow[] };
   /** present with a chaos section: where the proxy ran and every episode as applied (ms from the run's start) */
   chaos?: {
     toxiproxy: string | null;

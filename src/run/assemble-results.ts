@@ -75,6 +75,7 @@ export function assembleResults(f: RunFacts): Results {
     thresholds: [],
     client: f.client,
     errors: recorder.errors(),
+    series: { intervalMs: recorder.series?.intervalMs ?? 0, windows: recorder.series?.finish() ?? [] },
   };
   if (f.pacing) results.pacing = f.pacing;
   if (f.chaos) results.chaos = f.chaos;

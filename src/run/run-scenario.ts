@@ -85,6 +85,8 @@ export async function runScenario(
       ...(chaos?.connectTo ? { connectTo: chaos.connectTo } : {}),
     }));
     const limitsSeen = new RateLimitTracker();
+    // The run's time zero: the plan, the interval windows and the chaos timeline count from it.
+    const runT0 = performance.now() + 5;
     let timeline: ChaosTimeline | null = null;
     let t0 = 0;
     const recorder = new MetricsRecorder({
@@ -96,6 +98,7 @@ export async function runScenario(
         : {}),
       countTokens: (pieces) => countEscaped(counter, pieces),
       inputTokensOf: (i) => loaded.prompts[i]!.inputTokens,
+      series: { intervalMs: scenario.output.interval ?? defaultInterval(plannedDuration(scenario.load)), t0: runT0 },
     });
     const monitor = new ClientMonitor();
     let plannedInput = 0;
@@ -123,7 +126,7 @@ export async function runScenario(
     const startedAt = new Date();
     monitor.start();
     const loop = startRunLoop(
-      { load: scenario.load, seed: scenario.seed, promptCount: prepared.length },
+      { load: scenario.load, seed: scenario.seed, promptCount: prepared.length, t0: runT0 },
       {
         send: (rec, done) => dispatcher.send(rec, done),
         inFlight: () => dispatcher.inFlight,
@@ -137,6 +140,8 @@ export async function runScenario(
       },
     );
     t0 = loop.t0;
+    const ticker = setInterval(() => recorder.series?.sampleInFlight(dispatcher.inFlight, performance.now()), 100);
+    ticker.unref();
     timeline = chaos?.start(t0, (m) => log(`  ${m}`)) ?? null;
     let partial: { reason: string } | null = null;
     const onAbort = (): void => {
@@ -155,6 +160,7 @@ export async function runScenario(
     for (const rec of failed) recorder.recordRequest(rec);
     await tp.drain(partial ? Math.min(INTERRUPT_GRACE_MS, target.timeout) : target.timeout);
     await timeline?.stop();
+    clearInterval(ticker);
     const endedAt = new Date();
 
     const limits = dispatcher.limits();
@@ -203,3 +209,8 @@ function defaultConnections(h2: boolean, inFlight: number): number {
   return h2 ? Math.max(1, Math.ceil(inFlight / 100)) : inFlight;
 }
 
+
+/** One-second windows show a short run's shape; hour-long soaks keep 10 s windows to stay small. */
+function defaultInterval(plannedMs: number): number {
+  return plannedMs >= 3_600_000 ? 10_000 : 1_000;
+}

@@ -76,6 +76,7 @@ export function normalizeScenario(raw: RawScenario, env: NormalizeEnv): Scenario
     thresholds: parseThresholds(raw.thresholds ?? {}),
     output: {
       dir: raw.output?.dir !== undefined ? path.resolve(baseDir, raw.output.dir) : defaultOutputDir(raw.name, env.cwd, env.now),
+      ...(raw.output?.interval !== undefined ? { interval: parseDuration(raw.output.interval) } : {}),
     },
   };
 }

@@ -162,7 +162,10 @@ export const scenarioSchema = z
     chaos: chaosSchema.optional(),
     thresholds: thresholds.optional(),
     output: z
-      .object({ dir: z.string().min(1).optional().meta({ description: 'Relative to the scenario file. Default reports/<name>-<UTC timestamp>, relative to the current directory.' }) })
+      .object({
+        dir: z.string().min(1).optional().meta({ description: 'Relative to the scenario file. Default reports/<name>-<UTC timestamp>, relative to the current directory.' }),
+        interval: duration('Length of the interval windows in results.series (default 1s; 10s for runs of an hour or more).', { positive: true }).optional(),
+      })
       .strict()
       .optional(),
   })

@@ -1,0 +1,105 @@
+/**
+ * Per-interval windows over the run: counts, tokens and their own TTFT/E2E histograms, so a
+ * report draws time series and a soak shows drift. A window is summarised and its histograms
+ * encoded when it closes; only those small summaries are kept.
+ */
+import type { RequestRecord } from '../record.js';
+import { newHistogram, recordMs, summarize, type Histogram } from './hdr.js';
+import type { ErrorClass, IntervalWindow } from './results.js';
+
+interface OpenWindow {
+  index: number;
+  requests: number;
+  ok: number;
+  failed: number;
+  dropped: number;
+  byClass: Partial<Record<ErrorClass, number>>;
+  outputTokens: number;
+  ttft: Histogram;
+  e2e: Histogram;
+  inFlightMax: number;
+  remainingTokens: number | null;
+}
+
+/** Windows whose end is this far behind the newest completion are closed (late requests are rare). */
+const CLOSE_LAG = 3;
+
+export class IntervalSeries {
+  private readonly open = new Map<number, OpenWindow>();
+  private readonly closed: IntervalWindow[] = [];
+  private newest = 0;
+
+  constructor(
+    readonly intervalMs: number,
+    /** performance.now() of the run's start */
+    private readonly t0: number,
+  ) {}
+
+  private window(t: number): OpenWindow {
+    const index = Math.max(0, Math.floor((t - this.t0) / this.intervalMs));
+    let w = this.open.get(index);
+    if (!w) {
+      w = { index, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, outputTokens: 0, ttft: newHistogram(), e2e: newHistogram(), inFlightMax: 0, remainingTokens: null };
+      this.open.set(index, w);
+    }
+    if (index > this.newest) {
+      this.newest = index;
+      for (const [i, old] of this.open) if (i < index - CLOSE_LAG) this.close(old);
+    }
+    return w;
+  }
+
+  /** A finished request, placed in the window where it ended. */
+  record(rec: RequestRecord, outputTokens: number): void {
+    const end = Number.isNaN(rec.end) ? performance.now() : rec.end;
+    const w = this.window(end);
+    w.requests++;
+    if (rec.errorClass === null) {
+      w.ok++;
+      w.outputTokens += outputTokens;
+      if (rec.firstToken >= rec.sent) recordMs(w.ttft, rec.firstToken - rec.sent);
+      const last = Number.isNaN(rec.lastToken) ? rec.end : rec.lastToken;
+      if (last >= rec.sent) recordMs(w.e2e, last - rec.sent);
+    } else {
+      w.failed++;
+      w.byClass[rec.errorClass] = (w.byClass[rec.errorClass] ?? 0) + 1;
+    }
+    if (rec.rateLimit?.remainingTokens !== undefined) w.remainingTokens = rec.rateLimit.remainingTokens;
+  }
+
+  recordDropped(at: number): void {
+    this.window(at).dropped++;
+  }
+
+  /** Sampled by the run's ticker: how many requests the client held. */
+  sampleInFlight(n: number, at: number): void {
+    const w = this.window(at);
+    if (n > w.inFlightMax) w.inFlightMax = n;
+  }
+
+  private close(w: OpenWindow): void {
+    this.open.delete(w.index);
+    const seconds = this.intervalMs / 1000;
+    this.closed.push({
+      start: (w.index * this.intervalMs) / 1000,
+      length: seconds,
+      requests: w.requests,
+      ok: w.ok,
+      failed: w.failed,
+      dropped: w.dropped,
+      byClass: w.byClass,
+      requestsPerSecond: w.requests / seconds,
+      outputTokensPerSecond: w.outputTokens / seconds,
+      inFlightMax: w.inFlightMax,
+      rateLimitRemainingTokens: w.remainingTokens,
+      ttft: w.ttft.totalCount > 0 ? summarize(w.ttft) : null,
+      e2e: w.e2e.totalCount > 0 ? summarize(w.e2e) : null,
+    });
+  }
+
+  /** Closes what is open and returns every window in time order. */
+  finish(): IntervalWindow[] {
+    for (const w of [...this.open.values()]) this.close(w);
+    return this.closed.sort((a, b) => a.start - b.start);
+  }
+}
