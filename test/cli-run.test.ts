@@ -45,9 +45,16 @@ function project(yaml: string) {
 describe('llm-bench run', () => {
   it('runs a scenario on the built-in mock, prints the table and writes results.json', async () => {
     const { dir } = project(scenario());
-    const res = await runCli(['run', 'scenario.yaml'], { cwd: dir });
+    const stepSummary = path.join(dir, 'step-summary.md');
+    const res = await runCli(['run', 'scenario.yaml'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: stepSummary } });
     expect(res.stderr).not.toMatch(/Error:|at .*\.js:\d+/);
     expect(res.code).toBe(0);
+    // off a terminal, progress is a plain line now and then
+    expect(res.stderr).toMatch(/llm-bench: \d+s\/2s .* req\/s · in flight \d+/);
+    // CI outputs beside results.json, and the step summary appended for GitHub Actions
+    const written = readdirSync(path.join(dir, 'out'));
+    expect(written).toEqual(expect.arrayContaining(['results.json', 'junit.xml', 'summary.md', 'ttft.hgrm', 'e2e.hgrm', 'results.hlog']));
+    expect(readFileSync(stepSummary, 'utf8')).toMatch(/llm-bench: tiny/);
     expect(res.stdout).toMatch(/ttft/);
     expect(res.stdout).toMatch(/ttft: p95 < 2s/);
     const results = JSON.parse(readFileSync(path.join(dir, 'out/results.json'), 'utf8'));

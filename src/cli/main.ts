@@ -41,7 +41,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .option('--rate <req/s>', 'open-loop rate for every open phase (ramps scaled alike)', positiveNumber('--rate'))
     .option('--out <dir>', 'output directory (default: the scenario output.dir)')
     .option('--target-url <url>', 'send to this OpenAI-compatible base URL (incl. /v1) instead of the mock')
-    .action(async (file: string, flags: { duration?: string; rate?: number; out?: string; targetUrl?: string }) => {
+    .option('--quiet', 'no live progress (on a terminal it redraws in place; elsewhere a line every 10 s)')
+    .action(async (file: string, flags: { duration?: string; rate?: number; out?: string; targetUrl?: string; quiet?: boolean }) => {
       const { runCommand } = await import('./run.js');
       exitCode = await runCommand(file, flags, io);
     });

@@ -1,12 +1,14 @@
 import { runScenarioFile, EXIT_SIGINT } from '../run/run-scenario.js';
 import { parseDuration } from '../scenario/duration.js';
 import type { CliIo } from './main.js';
+import { progressView } from './progress.js';
 
 export async function runCommand(
   file: string,
-  flags: { duration?: string; rate?: number; out?: string; targetUrl?: string },
+  flags: { duration?: string; rate?: number; out?: string; targetUrl?: string; quiet?: boolean },
   io: CliIo,
 ): Promise<number> {
+  const progress = progressView(process.stderr, flags.quiet === true);
   // First SIGINT/SIGTERM: stop sending, let in-flight requests finish briefly, clean up chaos,
   // write partial results. A second SIGINT ends the process at once.
   const controller = new AbortController();
@@ -28,9 +30,14 @@ export async function runCommand(
         ...(flags.out !== undefined ? { out: flags.out } : {}),
         ...(flags.targetUrl !== undefined ? { targetUrl: flags.targetUrl } : {}),
       },
-      log: io.err,
+      log: (l) => {
+        progress.done();
+        io.err(l);
+      },
       signal: controller.signal,
+      onProgress: (p) => progress.update(p),
     });
+    progress.done();
     io.out(outcome.summary);
     io.out(`results: ${outcome.files.join(', ')}${outcome.results.meta.partial ? ' (partial: the run was interrupted)' : ''}`);
     return outcome.exitCode;

@@ -38,6 +38,13 @@ export class ClientMonitor {
     recordMs(this.slip, ms);
   }
 
+  /** A cheap live view for progress displays: is the client behind right now? */
+  liveSaturated(): boolean {
+    const slipP99 = this.slip.totalCount > 0 ? this.slip.getValueAtPercentile(99) / 1000 : 0;
+    const loopP99 = this.loop.count > 0 ? this.loop.percentile(99) / 1e6 - RESOLUTION_MS : 0;
+    return slipP99 > SATURATION.scheduleSlipP99Ms || loopP99 > SATURATION.eventLoopDelayP99Ms;
+  }
+
   stop(): ClientHealth {
     this.loop.disable();
     const elu = performance.eventLoopUtilization(this.eluStart).utilization;

@@ -3,7 +3,7 @@
  * The composition lives here so the CLI stays wiring and tests can run a scenario in-process.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { encodingForModel, getEncoder, loadPrompts } from '../dataset/index.js';
 import { evaluateThresholds } from '../gate/evaluate.js';
 import { exitCodeFor } from '../gate/exit-code.js';
@@ -20,11 +20,13 @@ import { startMockInWorker } from '../mock/in-process.js';
 import { chatProtocol } from '../protocols/chat.js';
 import { HttpTransport } from '../protocols/http-transport.js';
 import { checkReachable } from '../protocols/preflight.js';
+import { ciOutputFiles } from '../report/ci-outputs.js';
 import { renderConsole } from '../report/console.js';
 import { writeOutputs } from '../report/write-outputs.js';
 import { loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../types.js';
 import { assembleResults } from './assemble-results.js';
+import type { ProgressSnapshot } from './progress.js';
 import { RateLimitTracker } from './rate-limit-tracker.js';
 
 export interface RunOptions {
@@ -35,6 +37,8 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** abort = stop sending, finish in-flight briefly, write partial results; reason 'SIGINT' / 'SIGTERM' */
   signal?: AbortSignal;
+  /** called about once a second while the run goes */
+  onProgress?: (p: ProgressSnapshot) => void;
 }
 
 export interface RunOutcome {
@@ -136,11 +140,35 @@ export async function runScenario(
         },
         onDropped: (phase) => recorder.recordDropped(phase),
         onSlip: (ms) => monitor.recordSlip(ms),
-        onPhaseStart: (i) => log(`  phase ${phaseNames[i]} (${scenario.load.phases[i]!.duration / 1000} s)`),
+        onPhaseStart: (i) => {
+          currentPhase = phaseNames[i] ?? '';
+          if (!opts.onProgress) log(`  phase ${phaseNames[i]} (${scenario.load.phases[i]!.duration / 1000} s)`);
+        },
       },
     );
     t0 = loop.t0;
-    const ticker = setInterval(() => recorder.series?.sampleInFlight(dispatcher.inFlight, performance.now()), 100);
+    let currentPhase = phaseNames[0] ?? '';
+    let lastProgress = { at: runT0, requests: 0 };
+    let tick = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      recorder.series?.sampleInFlight(dispatcher.inFlight, now);
+      if (!opts.onProgress || ++tick % 10 !== 0) return;
+      const ttft = recorder.histogram('ttft');
+      opts.onProgress({
+        elapsedMs: now - runT0,
+        plannedMs: plannedDuration(scenario.load),
+        phase: currentPhase,
+        requests: recorder.requests,
+        failed: recorder.failed,
+        dropped: recorder.dropped,
+        inFlight: dispatcher.inFlight,
+        requestsPerSecond: ((recorder.requests - lastProgress.requests) * 1000) / Math.max(1, now - lastProgress.at),
+        ttftP95Ms: ttft && ttft.totalCount > 0 ? ttft.getValueAtPercentile(95) / 1000 : null,
+        saturated: monitor.liveSaturated(),
+      });
+      lastProgress = { at: now, requests: recorder.requests };
+    }, 100);
     ticker.unref();
     timeline = chaos?.start(t0, (m) => log(`  ${m}`)) ?? null;
     let partial: { reason: string } | null = null;
@@ -180,7 +208,10 @@ export async function runScenario(
     });
     results.thresholds = evaluateThresholds(scenario.thresholds, results);
     const summary = renderConsole(results);
-    const files = await writeOutputs(scenario.output.dir, { 'results.json': `${JSON.stringify(results, null, 2)}\n` });
+    const ci: Record<string, string> = ciOutputFiles(results);
+    const files = await writeOutputs(scenario.output.dir, { 'results.json': `${JSON.stringify(results, null, 2)}\n`, ...ci });
+    const stepSummary = env.GITHUB_STEP_SUMMARY;
+    if (stepSummary && ci['summary.md']) await appendFile(stepSummary, ci['summary.md']).catch(() => log(`llm-bench: could not write GITHUB_STEP_SUMMARY (${stepSummary})`));
     const exitCode = partial ? (opts.signal?.reason === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT) : exitCodeFor(results.thresholds);
     return { results, exitCode, outputDir: scenario.output.dir, files, summary };
   } finally {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { sampleResults } from '../../test/helpers/results.js';
+import { decode } from '../metrics/hdr.js';
+import { readHlog, renderHlog } from './hlog.js';
+
+describe('interval log (1.3)', () => {
+  const r = sampleResults();
+  const text = renderHlog(r);
+  const lines = text.trimEnd().split('\n');
+
+  it('header: format version and start time', () => {
+    expect(lines[0]).toBe('#[Histogram log format version 1.3]');
+    expect(lines[1]).toBe('#[StartTime: 1740830400.250 (seconds since epoch), 2025-03-01T12:00:00.250Z]');
+    expect(text).not.toMatch(/\n\n/);
+  });
+
+  it('one tagged interval per metric, covering the run', () => {
+    const tagged = lines.filter((l) => l.startsWith('Tag='));
+    const metrics = Object.keys(r.metrics).filter((m) => (r.metrics[m]!.all?.count ?? 0) > 0);
+    expect(tagged.map((l) => l.slice(4, l.indexOf(',')))).toEqual(metrics);
+    const ttft = tagged.find((l) => l.startsWith('Tag=ttft,'))!.split(',');
+    // the max is the histogram's (its bucket's highest equivalent value), in ms, as HdrHistogram writes it
+    const max = decode(r.metrics.ttft!.all!.hdr).maxValue / 1000;
+    expect(ttft.slice(1, 4)).toEqual(['0.000', '10.000', max.toFixed(3)]);
+    expect(Math.abs(max - r.metrics.ttft!.all!.max)).toBeLessThanOrEqual(r.metrics.ttft!.all!.max * 0.001);
+    expect(ttft[4]).toMatch(/^HIST[A-Za-z0-9+/=]+$/);
+  });
+
+  it('reads back: same counts and p99 as results', () => {
+    const read = readHlog(text);
+    expect(read.map((x) => x.tag)).toEqual(Object.keys(r.metrics).filter((m) => (r.metrics[m]!.all?.count ?? 0) > 0));
+    for (const { tag, histogram } of read) {
+      const original = decode(r.metrics[tag]!.all!.hdr);
+      expect(histogram.totalCount).toBe(original.totalCount);
+      expect(histogram.totalCount).toBe(r.metrics[tag]!.all!.count);
+      expect(histogram.getValueAtPercentile(99)).toBe(original.getValueAtPercentile(99));
+      expect(histogram.maxValue).toBe(original.maxValue);
+      // interval stamps: the run's start (epoch ms) and its length
+      expect(histogram.startTimeStampMsec).toBeCloseTo(Date.parse(r.meta.startedAt), 0);
+      expect(histogram.endTimeStampMsec - histogram.startTimeStampMsec).toBeCloseTo(r.meta.durationMs, 0);
+      original.destroy();
+    }
+  });
+});
