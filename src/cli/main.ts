@@ -80,6 +80,19 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     });
 
   program
+    .command('compare')
+    .description('compare two runs (results.json or their directories); exits 1 on a significant regression beyond --fail-on')
+    .argument('<baseline>', 'baseline results.json or run directory')
+    .argument('<candidate>', 'candidate results.json or run directory')
+    .option('--fail-on <spec>', 'tolerances, e.g. "ttft.p95=+10%,errorRate=+0.5pp,e2e.p99=+200ms"')
+    .option('--alpha <p>', 'significance level (default 0.01)', positiveNumber('--alpha'))
+    .option('--json', 'print JSON instead of a table')
+    .action(async (baseline: string, candidate: string, flags: { failOn?: string; alpha?: number; json?: boolean }) => {
+      const { compareCommand } = await import('./compare.js');
+      exitCode = await compareCommand(baseline, candidate, flags, { out: io.out });
+    });
+
+  program
     .command('proxy')
     .description('serve the embedded Toxiproxy-compatible server (REST API + TCP proxies) until interrupted')
     .option('--port <port>', 'API port', '8474')
