@@ -93,6 +93,16 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     });
 
   program
+    .command('report')
+    .description('render report.html from a run (results.json or its directory)')
+    .argument('<results>', 'results.json or run directory')
+    .option('--out <dir>', 'directory for report.html (default: beside results.json)')
+    .action(async (file: string, flags: { out?: string }) => {
+      const { reportCommand } = await import('./report.js');
+      exitCode = await reportCommand(file, flags, { out: io.out });
+    });
+
+  program
     .command('proxy')
     .description('serve the embedded Toxiproxy-compatible server (REST API + TCP proxies) until interrupted')
     .option('--port <port>', 'API port', '8474')

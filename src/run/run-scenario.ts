@@ -22,6 +22,7 @@ import { HttpTransport } from '../protocols/http-transport.js';
 import { checkReachable } from '../protocols/preflight.js';
 import { ciOutputFiles } from '../report/ci-outputs.js';
 import { renderConsole } from '../report/console.js';
+import { renderHtml } from '../report/html.js';
 import { writeOutputs } from '../report/write-outputs.js';
 import { loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../types.js';
@@ -209,7 +210,11 @@ export async function runScenario(
     results.thresholds = evaluateThresholds(scenario.thresholds, results);
     const summary = renderConsole(results);
     const ci: Record<string, string> = ciOutputFiles(results);
-    const files = await writeOutputs(scenario.output.dir, { 'results.json': `${JSON.stringify(results, null, 2)}\n`, ...ci });
+    const files = await writeOutputs(scenario.output.dir, {
+      'results.json': `${JSON.stringify(results, null, 2)}\n`,
+      'report.html': renderHtml(results),
+      ...ci,
+    });
     const stepSummary = env.GITHUB_STEP_SUMMARY;
     if (stepSummary && ci['summary.md']) await appendFile(stepSummary, ci['summary.md']).catch(() => log(`llm-bench: could not write GITHUB_STEP_SUMMARY (${stepSummary})`));
     const exitCode = partial ? (opts.signal?.reason === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT) : exitCodeFor(results.thresholds);

@@ -74,7 +74,7 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides, cwd: string): 
   }
   if (o.out !== undefined) {
     if (typeof o.out !== 'string' || o.out.trim() === '') throw new UserError('--out needs a directory', { where: '--out', hint: 'e.g. --out reports/run1' });
-    out = { ...out, output: { dir: path.resolve(cwd, o.out) } };
+    out = { ...out, output: { ...out.output, dir: path.resolve(cwd, o.out) } };
   }
   if (o.targetUrl !== undefined) {
     const raw = o.targetUrl;
