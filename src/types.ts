@@ -145,8 +145,10 @@ export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
 /** A threshold parsed when the scenario loads, evaluated purely on results. */
 export interface ThresholdSpec {
-  /** metric key as written: ttft, e2e, errorRate, ... */
+  /** metric key as written: ttft, e2e, errorRate, ttft{phase=ramp}, ... */
   metric: string;
+  /** a selector's label, e.g. phase=ramp (absent: all) */
+  label?: string;
   /** the expression as the user wrote it, e.g. "p95 < 800ms" */
   expr: string;
   /** p50, p90, p95, p99, p99.9, mean, min, max, count, rate */

@@ -107,3 +107,23 @@ describe('exitCodeFor', () => {
     ).toBe(1);
   });
 });
+
+describe('selectors', () => {
+  it('evaluate a label\'s own histogram and counts', () => {
+    const r = results();
+    r.metrics.ttft!['phase=slow'] = summaryOf(5000);
+    r.counts.byLabel['phase=slow'] = { requests: 10, ok: 5, failed: 5, dropped: 0 };
+    const [lat, rate, missing] = evaluateThresholds(
+      [
+        { metric: 'ttft{phase=slow}', label: 'phase=slow', expr: 'p50 < 1s', stat: 'p50', op: '<', value: 1000, field: 'f' },
+        { metric: 'errorRate{phase=slow}', label: 'phase=slow', expr: '< 10%', stat: 'rate', op: '<', value: 0.1, field: 'f' },
+        { metric: 'ttft{phase=none}', label: 'phase=none', expr: 'p50 < 1s', stat: 'p50', op: '<', value: 1000, field: 'f' },
+      ],
+      r,
+    );
+    expect(lat).toMatchObject({ pass: false });
+    expect(lat!.actual).toBeGreaterThan(1000);
+    expect(rate).toMatchObject({ actual: 0.5, pass: false });
+    expect(missing).toMatchObject({ actual: null, pass: false });
+  });
+});

@@ -74,21 +74,32 @@ function percentileFromHdr(hdr: string | undefined, p: number, cache: Map<string
 }
 
 function actualFor(spec: ThresholdSpec, r: EvaluableResults, decoded: Map<string, number[] | null>): number | null {
-  switch (metricKind(spec.metric)) {
+  const label = spec.label ?? 'all';
+  const base = baseMetric(spec.metric);
+  const counts = label === 'all' ? r.counts : r.counts.byLabel[label];
+  switch (metricKind(base)) {
     case 'latency':
-      return latencyStat(r.metrics[spec.metric]?.['all'], spec.stat, decoded);
+      return latencyStat(r.metrics[base]?.[label], spec.stat, decoded);
     case 'rate': {
-      if (spec.metric === 'errorRate') return r.counts.requests > 0 ? r.errorRate : null;
-      const total = r.counts.requests + r.counts.dropped;
-      return total > 0 ? r.counts.dropped / total : null;
+      if (!counts) return null;
+      if (base === 'errorRate') return counts.requests > 0 ? counts.failed / counts.requests : null;
+      const total = counts.requests + counts.dropped;
+      return total > 0 ? counts.dropped / total : null;
     }
     case 'count':
-      if (spec.metric === 'requests') return r.counts.requests;
-      if (spec.metric === 'rps') return r.throughput.requestsPerSecond;
+      if (base === 'requests') return counts ? counts.requests : null;
+      if (label !== 'all') return null; // throughput is kept for the whole run only
+      if (base === 'rps') return r.throughput.requestsPerSecond;
       return r.throughput.outputTokensPerSecond;
     default:
       return null;
   }
+}
+
+/** `ttft{phase=ramp}` → ttft. */
+function baseMetric(key: string): string {
+  const brace = key.indexOf('{');
+  return brace < 0 ? key : key.slice(0, brace);
 }
 
 /** One verdict per spec, in order. No data -> actual null and pass false. */

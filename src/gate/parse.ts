@@ -80,8 +80,31 @@ export type ThresholdCheck =
 const SHAPE = /^\s*([A-Za-z][\w.]*)?\s*(<=|>=|==|!=|=<|=>|<|>|=)?\s*(.*?)\s*$/;
 const NUMBER = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
 
-/** Parse one expression without throwing. */
-export function checkThreshold(metric: string, expr: string): ThresholdCheck {
+/** Labels a threshold can select, as in `ttft{phase=ramp}` (the results' label dimensions). */
+export const SELECTOR_LABELS = ['model', 'phase', 'tenant', 'episode'] as const;
+const SELECTOR = /^([A-Za-z_]\w*)\{\s*([A-Za-z]+)\s*=\s*([^{}=\s][^{}=]*?)\s*\}$/;
+
+/** `ttft{phase=ramp}` → metric ttft, label phase=ramp; a plain key selects `all`. */
+export function splitSelector(key: string): { metric: string; label: string } | { error: string } {
+  if (!key.includes('{')) return { metric: key, label: 'all' };
+  const m = SELECTOR.exec(key);
+  if (!m) return { error: `'${key}' is not a metric or metric{label=value} selector` };
+  if (!(SELECTOR_LABELS as readonly string[]).includes(m[2]!)) {
+    return { error: `'${m[2]}' is not a label you can select on (${SELECTOR_LABELS.join(', ')})` };
+  }
+  return { metric: m[1]!, label: `${m[2]}=${m[3]}` };
+}
+
+/** Parse one expression without throwing; `key` is a metric or a `metric{label=value}` selector. */
+export function checkThreshold(key: string, expr: string): ThresholdCheck {
+  const sel = splitSelector(key);
+  if ('error' in sel) return { ok: false, message: sel.error, hint: 'write e.g. ttft{phase=ramp}: ["p95 < 800ms"]' };
+  const r = checkMetricThreshold(sel.metric, expr);
+  if (!r.ok) return r;
+  return { ok: true, spec: { ...r.spec, metric: key, ...(sel.label !== 'all' ? { label: sel.label } : {}) } };
+}
+
+function checkMetricThreshold(metric: string, expr: string): ThresholdCheck {
   const kind = metricKind(metric);
   if (!kind) {
     const s = didYouMean(metric, THRESHOLD_METRICS);

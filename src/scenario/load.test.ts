@@ -305,3 +305,16 @@ describe('mock section', () => {
     expect(e.where).toMatch(/:\d+:\d+$/);
   });
 });
+
+describe('threshold selectors', () => {
+  it('metric{label=value} selects a label; a mistyped metric is still an error with did-you-mean', () => {
+    const s = parseScenario(`${MINIMAL}thresholds:\n  ttft{phase=p1}: ["p95 < 800ms"]\n  errorRate{tenant=chat}: ["< 1%"]\n`, '/tmp/t.yaml');
+    expect(s.thresholds).toEqual([
+      expect.objectContaining({ metric: 'ttft{phase=p1}', label: 'phase=p1', stat: 'p95', value: 800 }),
+      expect.objectContaining({ metric: 'errorRate{tenant=chat}', label: 'tenant=chat', stat: 'rate', value: 0.01 }),
+    ]);
+    expect(fail(`${MINIMAL}thresholds:\n  tfft: ["p95 < 800ms"]\n`).message).toMatch(/did you mean 'ttft'/);
+    expect(fail(`${MINIMAL}thresholds:\n  ttft{color=red}: ["p95 < 800ms"]\n`).message).toMatch(/not a label you can select/);
+    expect(fail(`${MINIMAL}thresholds:\n  ttft{phase=p1}: ["p95 < 800"]\n`).message).toMatch(/unit|duration/);
+  });
+});

@@ -13,6 +13,7 @@ import { chaosSchema } from './chaos-schema.js';
 import { mockSchema as mock } from './mock-schema.js';
 import { pacingSchema, retrySchema, tenantsSchema } from './traffic-schema.js';
 import { custom, duration, pattern } from './schema-parts.js';
+import { didYouMean } from './suggest.js';
 
 export { DURATION_SCHEMAS } from './schema-parts.js';
 
@@ -145,7 +146,22 @@ function thresholdList(metric: string) {
 
 const thresholds = z
   .object(Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, thresholdList(m)])) as Record<string, ReturnType<typeof thresholdList>>)
-  .strict()
+  // Other keys must be selectors such as ttft{phase=ramp}; a mistyped metric is still an error.
+  .catchall(z.array(z.string()))
+  .superRefine((t, ctx) => {
+    for (const [key, exprs] of Object.entries(t)) {
+      if ((THRESHOLD_METRICS as readonly string[]).includes(key)) continue;
+      if (!key.includes('{')) {
+        const s = didYouMean(key, THRESHOLD_METRICS);
+        custom(ctx, [key], `unknown metric '{path}'${s ? ` — did you mean '${s}'?` : ''}`, `metrics: ${THRESHOLD_METRICS.join(', ')}; select a label with e.g. ttft{phase=ramp}`, 'key');
+        continue;
+      }
+      (exprs ?? []).forEach((expr, i) => {
+        const r = checkThreshold(key, expr);
+        if (!r.ok) custom(ctx, [key, i], `thresholds.${key}[${i}]: ${r.message}`, r.hint);
+      });
+    }
+  })
   .meta({ description: `Pass/fail gates, keyed by metric. Latency metrics (${LATENCY_METRICS.join(', ')}) take "p95 < 800ms".` });
 
 export const scenarioSchema = z
