@@ -217,6 +217,13 @@ export interface ChaosSpec {
   episodes: ChaosEpisode[];
 }
 
+/** Per-request service-level objectives; a request meeting all of them counts toward goodput. */
+export interface SloSpec {
+  ttft?: Millis;
+  e2e?: Millis;
+  tpot?: Millis;
+}
+
 export interface Scenario {
   name: string;
   seed: number;
@@ -232,6 +239,7 @@ export interface Scenario {
   retry?: RetryConfig;
   tenants?: TenantSpec[];
   chaos?: ChaosSpec;
+  slo?: SloSpec;
   thresholds: ThresholdSpec[];
   output: OutputSpec;
 }

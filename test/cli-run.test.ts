@@ -213,3 +213,21 @@ describe('the shipped quickstart', () => {
     expect(results.thresholds.every((t: { pass: boolean }) => t.pass)).toBe(true);
   });
 });
+
+describe('goodput', () => {
+  it('counts requests that met every SLO, failed and dropped ones as misses, and gates on it', async () => {
+    const { dir } = project(scenario('slo: { ttft: 5s, e2e: 10s }\n').replace('  errorRate: ["< 1%"]', '  errorRate: ["< 1%"]\n  goodput: [">= 95%"]'));
+    const res = await runCli(['run', 'scenario.yaml', '--duration', '1s'], { cwd: dir });
+    expect(res.code).toBe(0);
+    const results = JSON.parse(readFileSync(path.join(dir, 'out/results.json'), 'utf8'));
+    expect(results.goodput).toMatchObject({ slo: { ttftMs: 5000, e2eMs: 10000 }, good: results.counts.ok, total: results.counts.requests });
+    expect(results.goodput.rate).toBe(1);
+
+    const strict = project(scenario('slo: { ttft: 1ms }\n').replace('  errorRate: ["< 1%"]', '  goodput: [">= 95%"]'));
+    const res2 = await runCli(['run', 'scenario.yaml', '--duration', '1s'], { cwd: strict.dir });
+    expect(res2.code).toBe(1);
+    const r2 = JSON.parse(readFileSync(path.join(strict.dir, 'out/results.json'), 'utf8'));
+    expect(r2.goodput.good).toBe(0);
+    expect(r2.thresholds.find((t: { metric: string }) => t.metric === 'goodput')).toMatchObject({ actual: 0, pass: false });
+  });
+});

@@ -4,7 +4,7 @@ import type { MetricSummary, Results, ThresholdVerdict } from '../metrics/result
 import type { Comparator, ThresholdSpec } from '../types.js';
 import { metricKind } from './parse.js';
 
-export type EvaluableResults = Pick<Results, 'metrics' | 'counts' | 'errorRate' | 'throughput'>;
+export type EvaluableResults = Pick<Results, 'metrics' | 'counts' | 'errorRate' | 'throughput'> & Partial<Pick<Results, 'goodput'>>;
 
 export function compare(actual: number, op: Comparator, value: number): boolean {
   switch (op) {
@@ -83,6 +83,7 @@ function actualFor(spec: ThresholdSpec, r: EvaluableResults, decoded: Map<string
     case 'rate': {
       if (!counts) return null;
       if (base === 'errorRate') return counts.requests > 0 ? counts.failed / counts.requests : null;
+      if (base === 'goodput') return label === 'all' ? (r.goodput?.rate ?? null) : null;
       const total = counts.requests + counts.dropped;
       return total > 0 ? counts.dropped / total : null;
     }

@@ -24,7 +24,7 @@ export const LATENCY_METRICS = [
   'ttft_from_intended',
   'e2e_from_intended',
 ] as const;
-export const RATE_METRICS = ['errorRate', 'dropRate'] as const;
+export const RATE_METRICS = ['errorRate', 'dropRate', 'goodput'] as const;
 export const COUNT_METRICS = ['requests', 'rps', 'outputTokensPerSecond'] as const;
 export const THRESHOLD_METRICS: readonly string[] = [...LATENCY_METRICS, ...RATE_METRICS, ...COUNT_METRICS];
 

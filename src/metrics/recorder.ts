@@ -44,6 +44,8 @@ export interface RecorderOptions {
   tenantNames?: string[];
   /** the chaos episode a request lived through: labelled `episode=<name>` */
   episodeOf?: (rec: RequestRecord) => string;
+  /** per-request SLOs (ms): requests meeting all of them are counted as good */
+  slo?: { ttft?: number; e2e?: number; tpot?: number };
   /** keep per-interval windows of this length, counted from performance.now() `t0` */
   series?: { intervalMs: number; t0: number };
 }
@@ -56,6 +58,8 @@ export class MetricsRecorder {
   private readonly errorKinds = new Map<string, { class: ErrorClass; status?: number; message: string; count: number }>();
   readonly tokens = { input: 0, output: 0, fromUsage: 0, fromTiktoken: 0, contentEvents: 0, eventsWithUsage: 0, outputWithUsage: 0 };
   requests = 0;
+  /** requests that met every SLO */
+  good = 0;
   retries = 0;
   private readonly attempts = new Map<number, number>();
   readonly retriedByClass = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
@@ -141,6 +145,11 @@ export class MetricsRecorder {
 
     const output = this.outputTokens(rec);
     this.series?.record(rec, output);
+    const slo = this.opts.slo;
+    if (slo) {
+      const tpot = output > 1 ? (rec.lastToken - rec.firstToken) / (output - 1) : 0;
+      if (!(rec.firstToken - rec.sent > (slo.ttft ?? Infinity)) && !(last - rec.sent > (slo.e2e ?? Infinity)) && !(tpot > (slo.tpot ?? Infinity))) this.good++;
+    }
     if (output > 1) this.record('tpot', labels, (rec.lastToken - rec.firstToken) / (output - 1));
     this.tokens.output += output;
     this.tokens.contentEvents += times.length;

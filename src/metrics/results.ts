@@ -135,6 +135,14 @@ export interface Results {
     reasons: string[];
   };
   errors: Array<{ class: ErrorClass; status?: number; message: string; count: number }>;
+  /** with an slo section: requests that met every SLO ÷ everything that arrived (failed and dropped count as misses) */
+  goodput?: {
+    slo: { ttftMs?: number; e2eMs?: number; tpotMs?: number };
+    good: number;
+    total: number;
+    rate: number;
+    perSecond: number;
+  };
   /** per-interval windows (output.interval, default 1 s; 10 s for runs of an hour or more) */
   series: { intervalMs: number; windows: IntervalWindow[] };
   /** present with a chaos section: where the proxy ran and every episode as applied (ms from the run's start) */

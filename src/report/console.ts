@@ -8,7 +8,7 @@ const ms = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `$
 
 function formatActual(metric: string, actual: number | null): string {
   if (actual === null) return 'no data';
-  if (metric === 'errorRate' || metric === 'dropRate') return `${(actual * 100).toFixed(2)}%`;
+  if (metric.startsWith('errorRate') || metric.startsWith('dropRate') || metric.startsWith('goodput')) return `${(actual * 100).toFixed(2)}%`;
   if (['requests', 'rps', 'outputTokensPerSecond'].includes(metric)) return actual.toFixed(2);
   return ms(actual);
 }
@@ -38,6 +38,10 @@ export function renderConsole(results: Results): string {
       `${results.throughput.requestsPerSecond.toFixed(1)} req/s  ` +
       `${results.throughput.outputTokensPerSecond.toFixed(0)} output tok/s (${results.tokens.outputSource})`,
   );
+  if (results.goodput) {
+    const g = results.goodput;
+    out.push(`goodput ${(g.rate * 100).toFixed(2)}% (${g.good} of ${g.total} met every SLO), ${g.perSecond.toFixed(1)} good req/s`);
+  }
   const classes = Object.entries(c.byClass).filter(([, n]) => n > 0);
   if (classes.length > 0) {
     out.push(`errors: ${classes.map(([k, n]) => `${k} ${n}`).join(', ')}`);

@@ -77,6 +77,17 @@ export function assembleResults(f: RunFacts): Results {
     errors: recorder.errors(),
     series: { intervalMs: recorder.series?.intervalMs ?? 0, windows: recorder.series?.finish() ?? [] },
   };
+  if (scenario.slo) {
+    const total = counts.requests + counts.dropped;
+    const slo = scenario.slo;
+    results.goodput = {
+      slo: { ...(slo.ttft !== undefined ? { ttftMs: slo.ttft } : {}), ...(slo.e2e !== undefined ? { e2eMs: slo.e2e } : {}), ...(slo.tpot !== undefined ? { tpotMs: slo.tpot } : {}) },
+      good: recorder.good,
+      total,
+      rate: total > 0 ? recorder.good / total : 0,
+      perSecond: round3(recorder.good / (durationMs / 1000)),
+    };
+  }
   if (f.pacing) results.pacing = f.pacing;
   if (f.chaos) results.chaos = f.chaos;
   return results;

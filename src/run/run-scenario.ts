@@ -103,6 +103,7 @@ export async function runScenario(
         : {}),
       countTokens: (pieces) => countEscaped(counter, pieces),
       inputTokensOf: (i) => loaded.prompts[i]!.inputTokens,
+      ...(scenario.slo ? { slo: scenario.slo } : {}),
       series: { intervalMs: scenario.output.interval ?? defaultInterval(plannedDuration(scenario.load)), t0: runT0 },
     });
     const monitor = new ClientMonitor();

@@ -5,9 +5,17 @@ import { parseDuration } from './duration.js';
 import { normalizeChaos } from './normalize-chaos.js';
 import type { RawScenario } from './schema.js';
 
-export function normalizeTraffic(raw: RawScenario): Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos'> {
-  const out: Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos'> = {};
+export function normalizeTraffic(raw: RawScenario): Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos' | 'slo'> {
+  const out: Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos' | 'slo'> = {};
   if (raw.chaos) out.chaos = normalizeChaos(raw.chaos);
+  if (raw.slo) {
+    const slo: NonNullable<Scenario['slo']> = {};
+    for (const k of ['ttft', 'e2e', 'tpot'] as const) {
+      const v = raw.slo[k];
+      if (v !== undefined) slo[k] = parseDuration(v);
+    }
+    out.slo = slo;
+  }
   if (raw.pacing) {
     const p = raw.pacing;
     const pacing: PacingConfig = { headroom: p.headroom, burst: parseDuration(p.burst), adaptive: p.adaptive, reserve: p.reserve };

@@ -176,6 +176,15 @@ export const scenarioSchema = z
     retry: retrySchema.optional(),
     tenants: tenantsSchema.optional(),
     chaos: chaosSchema.optional(),
+    slo: z
+      .object({
+        ttft: duration('A request is good only with a TTFT at most this.', { positive: true }).optional(),
+        e2e: duration('… and an end-to-end time at most this.', { positive: true }).optional(),
+        tpot: duration('… and a time per output token at most this.', { positive: true }).optional(),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'Per-request SLOs for goodput: requests meeting all of them ÷ all that arrived (gate with thresholds.goodput).' }),
     thresholds: thresholds.optional(),
     output: z
       .object({
