@@ -158,6 +158,9 @@ export interface ThresholdSpec {
   value: number;
   /** scenario field path, e.g. thresholds.ttft[0] */
   field: string;
+  /** stop the run as soon as it fails, checked every second after `delayAbortEval` ms */
+  abortOnFail?: boolean;
+  delayAbortEval?: Millis;
 }
 
 export interface OutputSpec {

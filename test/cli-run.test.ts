@@ -231,3 +231,20 @@ describe('goodput', () => {
     expect(r2.thresholds.find((t: { metric: string }) => t.metric === 'goodput')).toMatchObject({ actual: 0, pass: false });
   });
 });
+
+describe('abortOnFail', () => {
+  it('a failing threshold stops the run early: partial results, exit 1', async () => {
+    const yaml = scenario()
+      .replace('duration: 1s, arrival: constant, rate: 20', 'duration: 20s, arrival: constant, rate: 20')
+      .replace('  ttft: ["p95 < 2s"]', '  ttft: [{ threshold: "p95 < 1ms", abortOnFail: true, delayAbortEval: 500ms }]');
+    const { dir } = project(yaml);
+    const t0 = Date.now();
+    const res = await runCli(['run', 'scenario.yaml'], { cwd: dir });
+    expect(res.code).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(res.stderr).toMatch(/threshold ttft: p95 < 1ms failed \(abortOnFail\)/);
+    const results = JSON.parse(readFileSync(path.join(dir, 'out/results.json'), 'utf8'));
+    expect(results.meta).toMatchObject({ partial: true, partialReason: expect.stringMatching(/abortOnFail/) });
+    expect(results.thresholds[0]).toMatchObject({ metric: 'ttft', pass: false });
+  });
+});

@@ -7,7 +7,7 @@
  * pure and lives in evaluate.ts.
  */
 import { UserError } from '../errors.js';
-import { DURATION_PATTERN, tryParseDuration } from '../scenario/duration.js';
+import { DURATION_PATTERN, parseDuration, tryParseDuration } from '../scenario/duration.js';
 import { didYouMean } from '../scenario/suggest.js';
 import type { Comparator, ThresholdSpec } from '../types.js';
 
@@ -169,11 +169,22 @@ export function parseThreshold(metric: string, expr: string, field: string, wher
   return { ...r.spec, field };
 }
 
+export type ThresholdItem = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string | 0 | undefined };
+
 /** Parse a `thresholds:` map (metric -> expressions) in order; fields are `thresholds.<metric>[i]`. */
-export function parseThresholds(map: Readonly<Record<string, readonly string[] | undefined>>): ThresholdSpec[] {
+export function parseThresholds(map: Readonly<Record<string, readonly ThresholdItem[] | undefined>>): ThresholdSpec[] {
   const out: ThresholdSpec[] = [];
-  for (const [metric, exprs] of Object.entries(map)) {
-    (exprs ?? []).forEach((expr, i) => out.push(parseThreshold(metric, expr, `thresholds.${metric}[${i}]`)));
+  for (const [metric, items] of Object.entries(map)) {
+    (items ?? []).forEach((item, i) => {
+      const field = `thresholds.${metric}[${i}]`;
+      if (typeof item === 'string') return out.push(parseThreshold(metric, item, field));
+      const spec = parseThreshold(metric, item.threshold, field);
+      if (item.abortOnFail) {
+        spec.abortOnFail = true;
+        if (item.delayAbortEval !== undefined) spec.delayAbortEval = parseDuration(item.delayAbortEval, `${field}.delayAbortEval`);
+      }
+      return out.push(spec);
+    });
   }
   return out;
 }

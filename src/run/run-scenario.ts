@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import { encodingForModel, getEncoder, loadPrompts } from '../dataset/index.js';
 import { evaluateThresholds } from '../gate/evaluate.js';
+import { failingAbortThreshold } from './live-thresholds.js';
 import { exitCodeFor } from '../gate/exit-code.js';
 import { Dispatcher } from '../load/dispatcher.js';
 import { startRunLoop } from '../load/run-loop.js';
@@ -149,13 +150,24 @@ export async function runScenario(
       },
     );
     t0 = loop.t0;
+    let partial: { reason: string; byThreshold?: boolean } | null = null;
+    const abortSpecs = scenario.thresholds.filter((t) => t.abortOnFail);
     let currentPhase = phaseNames[0] ?? '';
     let lastProgress = { at: runT0, requests: 0 };
     let tick = 0;
     const ticker = setInterval(() => {
       const now = performance.now();
       recorder.series?.sampleInFlight(dispatcher.inFlight, now);
-      if (!opts.onProgress || ++tick % 10 !== 0) return;
+      if (++tick % 10 !== 0) return;
+      if (abortSpecs.length > 0 && partial === null) {
+        const failedNow = failingAbortThreshold(abortSpecs, recorder, now - runT0);
+        if (failedNow) {
+          partial = { reason: `threshold ${failedNow} failed (abortOnFail)`, byThreshold: true };
+          log(`llm-bench: ${partial.reason} — stopping`);
+          loop.stop();
+        }
+      }
+      if (!opts.onProgress) return;
       const ttft = recorder.histogram('ttft');
       opts.onProgress({
         elapsedMs: now - runT0,
@@ -173,7 +185,6 @@ export async function runScenario(
     }, 100);
     ticker.unref();
     timeline = chaos?.start(t0, (m) => log(`  ${m}`)) ?? null;
-    let partial: { reason: string } | null = null;
     const onAbort = (): void => {
       partial = { reason: String(opts.signal?.reason ?? 'interrupted') };
       log(`llm-bench: ${partial.reason} — stopping, in-flight requests get ${INTERRUPT_GRACE_MS / 1000} s`);
@@ -218,7 +229,8 @@ export async function runScenario(
     });
     const stepSummary = env.GITHUB_STEP_SUMMARY;
     if (stepSummary && ci['summary.md']) await appendFile(stepSummary, ci['summary.md']).catch(() => log(`llm-bench: could not write GITHUB_STEP_SUMMARY (${stepSummary})`));
-    const exitCode = partial ? (opts.signal?.reason === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT) : exitCodeFor(results.thresholds);
+    const interrupted = partial !== null && !(partial as { byThreshold?: boolean }).byThreshold;
+    const exitCode = interrupted ? (opts.signal?.reason === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT) : exitCodeFor(results.thresholds);
     return { results, exitCode, outputDir: scenario.output.dir, files, summary };
   } finally {
     await transport?.close();

@@ -141,13 +141,20 @@ function thresholdList(metric: string) {
       if (!r.ok) custom(ctx, [], `{path}: ${r.message}`, r.hint);
     })
     .meta({ pattern: thresholdPattern(metric) });
-  return z.array(expr).optional().meta({ description: thresholdDescription(metric), examples: [[thresholdExample(metric)]] });
+  const withAbort = z
+    .object({
+      threshold: expr,
+      abortOnFail: z.boolean().default(false).meta({ description: 'Stop the run as soon as this threshold fails (checked every second).' }),
+      delayAbortEval: duration('Wait this long into the run before checking (let the metric settle).').optional(),
+    })
+    .strict();
+  return z.array(z.union([expr, withAbort])).optional().meta({ description: thresholdDescription(metric), examples: [[thresholdExample(metric)]] });
 }
 
 const thresholds = z
   .object(Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, thresholdList(m)])) as Record<string, ReturnType<typeof thresholdList>>)
   // Other keys must be selectors such as ttft{phase=ramp}; a mistyped metric is still an error.
-  .catchall(z.array(z.string()))
+  .catchall(z.array(z.union([z.string(), z.object({ threshold: z.string(), abortOnFail: z.boolean().default(false), delayAbortEval: z.string().optional() }).strict()])))
   .superRefine((t, ctx) => {
     for (const [key, exprs] of Object.entries(t)) {
       if ((THRESHOLD_METRICS as readonly string[]).includes(key)) continue;
@@ -156,7 +163,8 @@ const thresholds = z
         custom(ctx, [key], `unknown metric '{path}'${s ? ` — did you mean '${s}'?` : ''}`, `metrics: ${THRESHOLD_METRICS.join(', ')}; select a label with e.g. ttft{phase=ramp}`, 'key');
         continue;
       }
-      (exprs ?? []).forEach((expr, i) => {
+      (exprs ?? []).forEach((item, i) => {
+        const expr = typeof item === 'string' ? item : item.threshold;
         const r = checkThreshold(key, expr);
         if (!r.ok) custom(ctx, [key, i], `thresholds.${key}[${i}]: ${r.message}`, r.hint);
       });
