@@ -8,11 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
 import { UserError } from '../errors.js';
 import { FaultInjector, faultResponse, validateFaults, type FaultDecision, type FaultSpec } from '../mock/faults.js';
+import { listen } from '../listen.js';
 
 export interface HttpFaultStage {
   /** http://HOST:PORT plus the upstream's path prefix (e.g. /v1) */
@@ -221,15 +222,7 @@ export async function startHttpFaultStage(opts: HttpFaultStageOptions): Promise<
   server.on('connection', (s: Socket) => s.setNoDelay(true));
   server.on('clientError', (_err, socket: Socket) => socket.destroy());
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { port, urlHost } = await listen(server, 0, host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}${prefix}`,

@@ -12,6 +12,7 @@
  * allow it, and the timer is armed for the instant the next head could go.
  */
 import { TokenBucket } from './token-bucket.js';
+import type { RateLimitObservation } from '../protocols/rate-limit-headers.js';
 
 export type Priority = 'interactive' | 'batch';
 
@@ -26,15 +27,7 @@ export interface PacingSpec {
 
 export const PACING_DEFAULTS = { headroom: 0.9, burst: 1000, reserve: 0 } as const;
 
-/** Parsed x-ratelimit-* response headers. */
-export interface RateLimitObservation {
-  limitRequests?: number;
-  remainingRequests?: number;
-  resetRequestsMs?: number;
-  limitTokens?: number;
-  remainingTokens?: number;
-  resetTokensMs?: number;
-}
+export type { RateLimitObservation } from '../protocols/rate-limit-headers.js';
 
 export interface PacerItem {
   tokens: number; // the budget the request reserves: estimated input + max output tokens

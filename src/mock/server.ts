@@ -2,8 +2,9 @@
  * The built-in OpenAI-compatible mock server: node:http, routing, body reading.
  * Handlers live beside it (chat.ts, responses.ts, embeddings.ts).
  */
+import { listen } from '../listen.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { handleChatCompletions } from './chat.js';
 import { handleEmbeddings } from './embeddings.js';
@@ -128,15 +129,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
   const server = createMockServer(opts);
   const ctx = contexts.get(server)!;
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { port, urlHost } = await listen(server, opts.port ?? 0, host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}/v1`,

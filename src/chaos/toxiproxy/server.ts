@@ -16,10 +16,10 @@
  * - No /metrics, no `-config` file, no stray "Logger" field.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './api.js';
 import { ProxyCollection } from './collection.js';
 import { joinHostPort } from './model.js';
+import { listen } from '../../listen.js';
 
 export { TOXIPROXY_API_VERSION } from './api.js';
 
@@ -44,14 +44,7 @@ export async function startToxiproxyServer(opts: ToxiproxyServerOptions = {}): P
   const host = opts.host ?? '127.0.0.1';
   const collection = new ProxyCollection(opts.seed ?? Date.now());
   const server = createServer({ keepAliveTimeout: 5_000 }, createApiHandler(collection, joinHostPort(host, 0)));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port } = await listen(server, opts.port ?? 0, host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${joinHostPort(host, port)}`,
