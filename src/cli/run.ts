@@ -39,7 +39,10 @@ export async function runCommand(
     });
     progress.done();
     io.out(outcome.summary);
-    io.out(`results: ${outcome.files.join(', ')}${outcome.results.meta.partial ? ' (partial: the run was interrupted)' : ''}`);
+    const names = outcome.files.map((f) => f.slice(outcome.outputDir.length + 1));
+    const hgrm = names.filter((n) => n.endsWith('.hgrm')).length;
+    const listed = [...names.filter((n) => !n.endsWith('.hgrm')), ...(hgrm > 0 ? [`${hgrm} .hgrm`] : [])];
+    io.out(`results: ${outcome.outputDir} (${listed.join(', ')})${outcome.results.meta.partial ? ' — partial: the run was stopped early' : ''}`);
     return outcome.exitCode;
   } finally {
     process.off('SIGINT', onSignal);
