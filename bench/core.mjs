@@ -1,5 +1,9 @@
-// What both benchmarks share: the compiled core, a chat target, and one closed-loop run.
-import { existsSync } from 'node:fs';
+// What the benchmarks share: the compiled core, a chat target, one closed-loop run, and the
+// mock as its own process.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const dist = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('run/run-scenario.js', dist))) {
@@ -53,3 +57,38 @@ export async function runGenerator(url) {
   await transport.close();
   return { recorder, events };
 }
+
+/** `llm-bench mock --config` in its own process at zero latency; resolves { url, pid, stop }. */
+export async function startMockProcess({ outputTokens: tokens = outputTokens, nodeArgs = [] } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-mock-'));
+  const config = path.join(dir, 'mock.yaml');
+  writeFileSync(config, `ttft: { median: 0ms, p99: 0ms }\ntokensPerSecond: 0\ndefaultOutputTokens: ${tokens}\n`);
+  const mock = spawn(process.execPath, [...nodeArgs, new URL('../bin/llm-bench.js', import.meta.url).pathname, 'mock', '--port', '0', '--config', config], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    mock.stdout.on('data', (d) => {
+      const m = /listening on (\S+)/.exec(String(d));
+      if (m) resolve(m[1]);
+    });
+    mock.once('exit', (code) => reject(new Error(`mock exited (${code})`)));
+  });
+  return {
+    url,
+    pid: mock.pid,
+    stop: () => {
+      mock.kill('SIGINT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A scenario file aimed at `url`, in a fresh temp directory; returns its path and the directory. */
+export function writeScenario(yaml) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-bench-'));
+  const file = path.join(dir, 'scenario.yaml');
+  writeFileSync(file, yaml);
+  return { file, dir };
+}
+
+export const { runScenarioFile } = await load('run/run-scenario.js');

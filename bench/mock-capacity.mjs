@@ -1,27 +1,12 @@
 // npm run bench (second part) — is the mock ever the bottleneck? The mock runs as its own
 // process (`llm-bench mock`), the generator drives it from this one, and each side's CPU time
 // per streamed request gives its capacity per core. Prints figures and the ratio; never a test.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
-import { concurrency, runGenerator, seconds } from './core.mjs';
+import { concurrency, runGenerator, seconds, startMockProcess } from './core.mjs';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'llm-bench-mockcap-'));
-const config = path.join(tmp, 'mock.yaml');
-writeFileSync(config, 'ttft: { median: 0ms, p99: 0ms }\ntokensPerSecond: 0\ndefaultOutputTokens: 64\n');
-
-const mock = spawn(process.execPath, [...(process.env.MOCK_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir=/tmp/mprof'] : []), new URL('../bin/llm-bench.js', import.meta.url).pathname, 'mock', '--port', '0', '--config', config], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise((resolve, reject) => {
-  mock.stdout.on('data', (d) => {
-    const m = /listening on (\S+)/.exec(String(d));
-    if (m) resolve(m[1]);
-  });
-  mock.once('exit', (code) => reject(new Error(`mock exited (${code})`)));
-});
+const mock = await startMockProcess({ nodeArgs: process.env.MOCK_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir=/tmp/mprof'] : [] });
+const url = mock.url;
 
 /** CPU ms a process has used so far (Linux /proc; utime + stime in clock ticks of 10 ms). */
 function cpuMsOf(pid) {
@@ -36,8 +21,7 @@ const { recorder } = await runGenerator(url);
 const wall = (performance.now() - t0) / 1000;
 const own = process.cpuUsage(ownCpu0);
 const mockCpu = (cpuMsOf(mock.pid) - mockCpu0) / 1000;
-mock.kill('SIGINT');
-rmSync(tmp, { recursive: true, force: true });
+mock.stop();
 
 const n = recorder.requests;
 const ownCpu = (own.user + own.system) / 1e6;

@@ -38,6 +38,8 @@ export interface RequestRecord {
   /** usage.completion_tokens / prompt_tokens when the server sent them */
   usageOutputTokens: number | null;
   usageInputTokens: number | null;
+  /** usage.prompt_tokens_details.cached_tokens: the part of the input read from the prompt cache */
+  usageCachedInputTokens: number | null;
   /** raw JSON-escaped content pieces, kept only to count tokens when usage is absent */
   contentPieces: string[];
   finishReason: string | null;
@@ -93,6 +95,7 @@ export function newRecord(seq: number, promptIndex: number, phase: number, inten
     errorMessage: null,
     usageOutputTokens: null,
     usageInputTokens: null,
+    usageCachedInputTokens: null,
     contentPieces: [],
     finishReason: null,
     requestId: null,

@@ -151,10 +151,10 @@ export interface ThresholdSpec {
   label?: string;
   /** the expression as the user wrote it, e.g. "p95 < 800ms" */
   expr: string;
-  /** p50, p90, p95, p99, p99.9, mean, min, max, count, rate */
+  /** p50, p90, p95, p99, p99.9, mean, min, max, count, rate, usd */
   stat: string;
   op: Comparator;
-  /** value in the metric's unit: ms for latencies, a fraction 0..1 for rates */
+  /** value in the metric's unit: ms for latencies, a fraction 0..1 for rates, USD for cost */
   value: number;
   /** scenario field path, e.g. thresholds.ttft[0] */
   field: string;
@@ -163,11 +163,30 @@ export interface ThresholdSpec {
   delayAbortEval?: Millis;
 }
 
+/** Units of a drift expression: relative (%), absolute latency (ms, s) or percentage points (pp), per hour or minute. */
+export type DriftUnit = '%/h' | '%/min' | 'ms/h' | 'ms/min' | 's/h' | 's/min' | 'pp/h' | 'pp/min';
+
+/** A `drift:` expression parsed when the scenario loads, e.g. ttft.p95: "< 5%/h". */
+export interface DriftSpec {
+  /** drift metric as written: ttft.p95, e2e.p99, errorRate, rps, outputTokensPerSecond */
+  metric: string;
+  /** the expression as the user wrote it, e.g. "< 5%/h" */
+  expr: string;
+  op: Comparator;
+  /** the number as written, in `unit` (may be negative: "> -5%/h") */
+  value: number;
+  unit: DriftUnit;
+  /** scenario field path, e.g. drift.ttft.p95 */
+  field: string;
+}
+
 export interface OutputSpec {
   /** Absolute directory the run writes into. */
   dir: string;
   /** interval window length; default 1 s, 10 s for runs of an hour or more */
   interval?: Millis;
+  /** stream requests.jsonl */
+  requests?: boolean;
 }
 
 export interface PacingConfig {
@@ -227,6 +246,13 @@ export interface SloSpec {
   tpot?: Millis;
 }
 
+/** Token prices in USD per 1M tokens (cachedInput already defaulted to input). */
+export interface PricingSpec {
+  input: number;
+  cachedInput: number;
+  output: number;
+}
+
 export interface Scenario {
   name: string;
   seed: number;
@@ -243,6 +269,10 @@ export interface Scenario {
   tenants?: TenantSpec[];
   chaos?: ChaosSpec;
   slo?: SloSpec;
+  /** absent: results.cost uses the model's built-in list price, when there is one */
+  pricing?: PricingSpec;
   thresholds: ThresholdSpec[];
+  /** slope gates over the interval windows (empty without a drift section) */
+  drift: DriftSpec[];
   output: OutputSpec;
 }

@@ -4,6 +4,7 @@
  * overlap are applied together; network episodes go to Toxiproxy one toxic each.
  */
 import type { ChaosEpisode, MockFaultSpec } from '../types.js';
+import { episodeDuring } from '../run/planned-episodes.js';
 import type { ToxiproxyControl } from './toxiproxy-control.js';
 
 export interface EpisodeStamp {
@@ -97,11 +98,7 @@ export function startChaosTimeline(opts: {
 
   return {
     stamps,
-    episodeDuring(from, to) {
-      let best: ChaosEpisode | null = null;
-      for (const e of episodes) if (to >= e.at && from < e.at + e.for && (!best || e.at >= best.at)) best = e;
-      return best?.name ?? null;
-    },
+    episodeDuring: (from, to) => episodeDuring(episodes, from, to),
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);

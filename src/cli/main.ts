@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { formatUserError, UserError } from '../errors.js';
 import { toolVersion } from '../version.js';
+import type { RunFlags } from './run.js';
 
 export interface CliIo {
   out(s: string): void;
@@ -20,6 +21,14 @@ function positiveNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a whole number ≥ 1, got "${value}"`);
     return n;
   };
 }
@@ -42,7 +51,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .option('--out <dir>', 'output directory (default: the scenario output.dir)')
     .option('--target-url <url>', 'send to this OpenAI-compatible base URL (incl. /v1) instead of the mock')
     .option('--quiet', 'no live progress (on a terminal it redraws in place; elsewhere a line every 10 s)')
-    .action(async (file: string, flags: { duration?: string; rate?: number; out?: string; targetUrl?: string; quiet?: boolean }) => {
+    .option('--workers <n>', 'worker threads that split the plan (merged into one result)', positiveInteger('--workers'))
+    .option('--shard <i/n>', 'send only slice i of n of the plan (one machine of a distributed run; join with merge)')
+    .option('--start-at <time>', 'wait until this time (ISO 8601 or epoch ms) to start, so shards line up')
+    .option('--requests-log', 'also write requests.jsonl, one line per finished request')
+    .action(async (file: string, flags: RunFlags) => {
       const { runCommand } = await import('./run.js');
       exitCode = await runCommand(file, flags, io);
     });
@@ -100,6 +113,18 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .action(async (file: string, flags: { out?: string }) => {
       const { reportCommand } = await import('./report.js');
       exitCode = await reportCommand(file, flags, { out: io.out });
+    });
+
+  program
+    .command('merge')
+    .description('merge the results of shards or worker threads into one results.json; exits 1 when a re-evaluated threshold fails')
+    .argument('<results...>', 'results.json files or run directories (at least two)')
+    .requiredOption('-o, --out <file>', 'where to write the merged results.json')
+    .option('--allow-mismatch', 'merge parts of different scenarios, seeds, models or intervals, or an incomplete shard set (marked partial)')
+    .option('--report', 'also write report.html and the CI files beside the output')
+    .action(async (files: string[], flags: { out: string; allowMismatch?: boolean; report?: boolean }) => {
+      const { mergeCommand } = await import('./merge.js');
+      exitCode = await mergeCommand(files, flags, io);
     });
 
   program

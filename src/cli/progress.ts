@@ -4,14 +4,20 @@
  */
 import type { ProgressSnapshot } from '../run/progress.js';
 
-const PLAIN_EVERY_MS = 10_000;
+/** Off a terminal, a line every 10 s; LLM_BENCH_PROGRESS_EVERY (ms) changes that (tests, impatient CI logs). */
+function plainEveryMs(): number {
+  const ms = Number(process.env.LLM_BENCH_PROGRESS_EVERY);
+  return Number.isFinite(ms) && ms > 0 ? ms : 10_000;
+}
 
 function line(p: ProgressSnapshot): string {
   const secs = (ms: number): string => `${Math.round(ms / 1000)}s`;
   const ttft = p.ttftP95Ms === null ? '–' : `${Math.round(p.ttftP95Ms)}ms`;
+  // The saturation warning goes first: a narrow terminal cuts the end of the line.
   return (
-    `${secs(p.elapsedMs)}/${secs(p.plannedMs)} ${p.phase} · ${p.requestsPerSecond.toFixed(1)} req/s · in flight ${p.inFlight}` +
-    ` · ttft p95 ${ttft} · ${p.requests} sent, ${p.failed} failed, ${p.dropped} dropped${p.saturated ? ' · CLIENT SATURATED' : ''}`
+    `${secs(p.elapsedMs)}/${secs(p.plannedMs)} ${p.phase}${p.saturated ? ' · CLIENT SATURATED' : ''}` +
+    ` · ${p.requestsPerSecond.toFixed(1)} req/s · in flight ${p.inFlight}` +
+    ` · ttft p95 ${ttft} · ${p.requests} sent, ${p.failed} failed, ${p.dropped} dropped`
   );
 }
 
@@ -27,19 +33,24 @@ export function progressView(stream: NodeJS.WriteStream, quiet: boolean): Progre
     let drawn = false;
     return {
       update(p) {
-        const text = line(p).slice(0, Math.max(20, (stream.columns ?? 100) - 1));
+        // A pty without a size (script, docker -t in CI) reports 0 columns: assume 100, not 20.
+        const text = line(p).slice(0, Math.max(20, (stream.columns || 100) - 1));
         stream.write(`\r\x1b[2K${text}`);
         drawn = true;
       },
       done() {
         if (drawn) stream.write('\r\x1b[2K');
+        drawn = false;
       },
     };
   }
+  const every = plainEveryMs();
   let last = -Infinity;
   return {
     update(p) {
-      if (p.elapsedMs - last < PLAIN_EVERY_MS) return;
+      // Snapshots come about once a second, a few ms early or late: allow half of one, or a
+      // snapshot at 2999 ms after one at 2000 ms is skipped and a 10 s period becomes 11 s.
+      if (p.elapsedMs - last < every - 500) return;
       last = p.elapsedMs;
       stream.write(`llm-bench: ${line(p)}\n`);
     },

@@ -89,6 +89,44 @@ describe('evaluateThresholds', () => {
     ]);
   });
 
+  it('cost and costPerRequest in USD from results.cost', () => {
+    const cost = {
+      currency: 'USD' as const,
+      source: 'built-in' as const,
+      model: 'gpt-4o-mini',
+      prices: { input: 0.15, cachedInput: 0.075, output: 0.6 },
+      input: 2.5,
+      cachedInput: 0.25,
+      output: 2,
+      total: 4.75,
+      perRequest: 0.02375,
+    };
+    const v = evaluate({ cost: ['< $5', '< 4', '== $4.75'], costPerRequest: ['<= $0.025', '< $0.02'] }, results({ cost }));
+    expect(v.map((x) => [x.metric, x.actual, x.pass])).toEqual([
+      ['cost', 4.75, true],
+      ['cost', 4.75, false],
+      ['cost', 4.75, true],
+      ['costPerRequest', 0.02375, true],
+      ['costPerRequest', 0.02375, false],
+    ]);
+    // no successful request: no per-request cost
+    expect(evaluate({ costPerRequest: ['< $1'] }, results({ cost: { ...cost, perRequest: null } }))[0]).toMatchObject({ actual: null, pass: false });
+    // cost is the whole run's: a label selects nothing
+    const [labelled] = evaluateThresholds(
+      [{ metric: 'cost{phase=ramp}', label: 'phase=ramp', expr: '< $5', stat: 'usd', op: '<', value: 5, field: 'f' }],
+      results({ cost }),
+    );
+    expect(labelled).toMatchObject({ actual: null, pass: false });
+  });
+
+  it('an unpriced run has no cost: cost thresholds fail with no data', () => {
+    const v = evaluate({ cost: ['< $5'], costPerRequest: ['>= 0'] });
+    expect(v.map((x) => [x.actual, x.pass])).toEqual([
+      [null, false],
+      [null, false],
+    ]);
+  });
+
   it('an undecodable HDR falls back to the summary', () => {
     const r = results({ metrics: { ttft: { all: { ...summaryOf(100, { hdr: false }), hdr: 'not-base64!' } } } });
     expect(evaluate({ ttft: ['p95 < 96ms'] }, r)[0]).toMatchObject({ actual: 95, pass: true });

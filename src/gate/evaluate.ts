@@ -4,7 +4,7 @@ import type { MetricSummary, Results, ThresholdVerdict } from '../metrics/result
 import type { Comparator, ThresholdSpec } from '../types.js';
 import { metricKind } from './parse.js';
 
-export type EvaluableResults = Pick<Results, 'metrics' | 'counts' | 'errorRate' | 'throughput'> & Partial<Pick<Results, 'goodput'>>;
+export type EvaluableResults = Pick<Results, 'metrics' | 'counts' | 'errorRate' | 'throughput'> & Partial<Pick<Results, 'goodput' | 'cost'>>;
 
 export function compare(actual: number, op: Comparator, value: number): boolean {
   switch (op) {
@@ -92,6 +92,9 @@ function actualFor(spec: ThresholdSpec, r: EvaluableResults, decoded: Map<string
       if (label !== 'all') return null; // throughput is kept for the whole run only
       if (base === 'rps') return r.throughput.requestsPerSecond;
       return r.throughput.outputTokensPerSecond;
+    case 'cost':
+      if (label !== 'all' || !r.cost) return null; // one model per run: cost is the whole run's
+      return base === 'cost' ? r.cost.total : r.cost.perRequest;
     default:
       return null;
   }

@@ -17,6 +17,11 @@ describe('parseThreshold', () => {
     ['requests', '>= 100', { stat: 'count', op: '>=', value: 100 }],
     ['rps', '> 9.5', { stat: 'rate', op: '>', value: 9.5 }],
     ['outputTokensPerSecond', '> 1000', { stat: 'rate', op: '>', value: 1000 }],
+    ['cost', '< $5', { stat: 'usd', op: '<', value: 5 }],
+    ['cost', '<=$12.50', { stat: 'usd', op: '<=', value: 12.5 }],
+    ['cost', ' < 5 ', { stat: 'usd', op: '<', value: 5 }],
+    ['costPerRequest', '<= $0.002', { stat: 'usd', op: '<=', value: 0.002 }],
+    ['costPerRequest', '> $.5', { stat: 'usd', op: '>', value: 0.5 }],
   ])('%s: %s', (metric, expr, expected) => {
     expect(parseThreshold(metric, expr, `thresholds.${metric}[0]`)).toEqual({ metric, expr, field: `thresholds.${metric}[0]`, ...expected });
     // The JSON Schema pattern must accept everything the parser accepts.
@@ -38,6 +43,13 @@ describe('parseThreshold', () => {
     ['errorRate', 'p95 < 1%', /takes no statistic/, /< 1%/],
     ['errorRate', '< lots', /not a rate/, /< 0\.01/],
     ['requests', '> many', /not a number/, />= 100/],
+    ['cost', '< 5%', /'5%' is not an amount in dollars/, /cost: \["< \$5"\]/],
+    ['cost', '< 5$', /not an amount in dollars/, /with or without \$/],
+    ['cost', '< $ 5', /not an amount in dollars/, /< \$5/],
+    ['cost', '< $-1', /not an amount in dollars/, /< \$5/],
+    ['cost', '$5', /missing comparison/, /< \$5/],
+    ['cost', 'total < $5', /takes no statistic/, /< \$5/],
+    ['costPerRequest', '<= 0.002 USD', /'0\.002 USD' is not an amount in dollars/, /<= \$0\.002/],
   ])('%s: rejects %j', (metric, expr, message, hint) => {
     const r = checkThreshold(metric, expr);
     expect(r.ok).toBe(false);
@@ -61,6 +73,11 @@ describe('parseThreshold', () => {
     const r = checkThreshold('tfft', 'p95 < 1s');
     expect(r).toMatchObject({ ok: false, message: "unknown threshold metric 'tfft' — did you mean 'ttft'?" });
     expect(() => parseThresholds({ errorrate: ['< 1%'] })).toThrow(/did you mean 'errorRate'/);
+  });
+
+  it('cost thresholds take selectors like any metric (they find no data on a label)', () => {
+    expect(checkThreshold('cost{phase=ramp}', '< $1')).toMatchObject({ ok: true, spec: { metric: 'cost{phase=ramp}', label: 'phase=ramp', value: 1 } });
+    expect(checkThreshold('csot', '< $1')).toMatchObject({ ok: false, message: "unknown threshold metric 'csot' — did you mean 'cost'?" });
   });
 
   it('parseThresholds keeps order and numbers fields per metric', () => {

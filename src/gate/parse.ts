@@ -3,6 +3,7 @@
  *   latency metrics   "p95 < 800ms"   stat op duration (value normalised to ms)
  *   rate metrics      "< 1%" or "< 0.01"   (value normalised to a fraction)
  *   count/throughput  ">= 100"
+ *   cost (USD)        "< $5" or "< 5"
  * Parsing happens when the scenario loads (so errors point at the YAML line); evaluation is
  * pure and lives in evaluate.ts.
  */
@@ -11,7 +12,7 @@ import { DURATION_PATTERN, parseDuration, tryParseDuration } from '../scenario/d
 import { didYouMean } from '../scenario/suggest.js';
 import type { Comparator, ThresholdSpec } from '../types.js';
 
-export type MetricKind = 'latency' | 'rate' | 'count';
+export type MetricKind = 'latency' | 'rate' | 'count' | 'cost';
 
 export const LATENCY_METRICS = [
   'ttft',
@@ -26,7 +27,9 @@ export const LATENCY_METRICS = [
 ] as const;
 export const RATE_METRICS = ['errorRate', 'dropRate', 'goodput'] as const;
 export const COUNT_METRICS = ['requests', 'rps', 'outputTokensPerSecond'] as const;
-export const THRESHOLD_METRICS: readonly string[] = [...LATENCY_METRICS, ...RATE_METRICS, ...COUNT_METRICS];
+/** results.cost.total and results.cost.perRequest, in USD */
+export const COST_METRICS = ['cost', 'costPerRequest'] as const;
+export const THRESHOLD_METRICS: readonly string[] = [...LATENCY_METRICS, ...RATE_METRICS, ...COUNT_METRICS, ...COST_METRICS];
 
 /** Latency statistics as written; `p999` is accepted as an alias and stored as `p99.9`. */
 export const LATENCY_STATS = ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'p999', 'mean', 'min', 'max'] as const;
@@ -37,6 +40,7 @@ export function metricKind(metric: string): MetricKind | undefined {
   if ((LATENCY_METRICS as readonly string[]).includes(metric)) return 'latency';
   if ((RATE_METRICS as readonly string[]).includes(metric)) return 'rate';
   if ((COUNT_METRICS as readonly string[]).includes(metric)) return 'count';
+  if ((COST_METRICS as readonly string[]).includes(metric)) return 'cost';
   return undefined;
 }
 
@@ -45,6 +49,7 @@ export function thresholdExample(metric: string): string {
   const kind = metricKind(metric);
   if (kind === 'rate') return '< 1%';
   if (kind === 'count') return metric === 'requests' ? '>= 100' : '> 10';
+  if (kind === 'cost') return metric === 'cost' ? '< $5' : '<= $0.002';
   return 'p95 < 800ms';
 }
 
@@ -59,6 +64,7 @@ export function thresholdPattern(metric: string): string {
   const kind = metricKind(metric);
   if (kind === 'rate') return `^\\s*${OP_RE}\\s*${NUM_RE}\\s*%?\\s*$`;
   if (kind === 'count') return `^\\s*${OP_RE}\\s*${NUM_RE}\\s*$`;
+  if (kind === 'cost') return `^\\s*${OP_RE}\\s*\\$?${NUM_RE}\\s*$`;
   const stats = LATENCY_STATS.map((st) => st.replace('.', '\\.')).join('|');
   const dur = DURATION_PATTERN.slice(1, -1);
   return `^\\s*(?:${stats})\\s*${OP_RE}\\s*${dur}\\s*$`;
@@ -69,6 +75,10 @@ export function thresholdDescription(metric: string): string {
   const kind = metricKind(metric);
   if (kind === 'rate') return `Fraction of ${metric === 'errorRate' ? 'requests that failed' : 'arrivals dropped at maxInFlight'}, as a percentage or a fraction: "< 1%" or "< 0.01".`;
   if (kind === 'count') return metric === 'requests' ? 'Requests sent, e.g. ">= 100".' : `${metric} (per second), e.g. "> 10".`;
+  if (kind === 'cost') {
+    const what = metric === 'cost' ? 'Estimated cost of the run' : 'Estimated cost per successful request';
+    return `${what} in USD (results.cost), with or without $: "${thresholdExample(metric)}". Needs prices (the scenario's pricing section, or a built-in list price for the model); without them it fails with no data.`;
+  }
   return `Latency (ms) gates: "<stat> <op> <value><unit>", e.g. "p95 < 800ms". stat: ${LATENCY_STATS.join(' ')}; op: ${COMPARATORS.join(' ')}; unit: us ms s.`;
 }
 
@@ -157,6 +167,11 @@ function checkMetricThreshold(metric: string, expr: string): ThresholdCheck {
     if (pct && n > 100) return bad(`${value} is more than 100%`);
     if (!pct && n > 1) return bad(`${value} is more than 1 (rates are fractions)`, `did you mean "${op} ${n}%"?`);
     return { ok: true, spec: { ...base, stat: 'rate', value: pct ? n / 100 : n } };
+  }
+  if (kind === 'cost') {
+    const usd = value.startsWith('$') ? value.slice(1) : value;
+    if (!NUMBER.test(usd)) return bad(`'${value}' is not an amount in dollars`, `write a number of US dollars, with or without $; e.g. ${example}`);
+    return { ok: true, spec: { ...base, stat: 'usd', value: Number(usd) } };
   }
   if (!NUMBER.test(value)) return bad(`'${value}' is not a number`);
   return { ok: true, spec: { ...base, stat: metric === 'requests' ? 'count' : 'rate', value: Number(value) } };

@@ -90,12 +90,15 @@ export function* arrivalPlan(load: LoadSpec, seed: number): Generator<PlannedArr
   }
 }
 
-/** Planned arrivals per phase (null for closed phases, whose count depends on the target). */
-export function plannedCounts(load: LoadSpec, seed: number): Array<number | null> {
-  return phaseWindows(load).map((w) => {
-    if (w.phase.kind !== 'open') return null;
-    let n = 0;
-    for (const _ of openPhaseArrivals(w.phase, phaseSeed(seed, w.index))) n++;
-    return n;
-  });
+/**
+ * Planned arrivals per phase (null for closed phases, whose count depends on the target);
+ * with a slice, the arrivals that slice takes (every count-th of the whole plan).
+ */
+export function plannedCounts(load: LoadSpec, seed: number, slice = { index: 0, count: 1 }): Array<number | null> {
+  const counts: Array<number | null> = phaseWindows(load).map((w) => (w.phase.kind === 'open' ? 0 : null));
+  let k = 0;
+  for (const a of arrivalPlan(load, seed)) {
+    if (k++ % slice.count === slice.index) counts[a.phase]! += 1;
+  }
+  return counts;
 }

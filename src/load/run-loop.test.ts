@@ -106,3 +106,55 @@ describe('run loop', () => {
     expect(n).toBeLessThan(50);
   });
 });
+
+describe('plan slices (shards, worker threads)', () => {
+  it('slices together send every planned arrival exactly once, at the same intended offset and prompt', async () => {
+    const load = openLoad(300, 600);
+    const whole = fakeTransport(1);
+    const one = startRunLoop(
+      { load, seed: 4, promptCount: 7 },
+      { send: whole.send, inFlight: whole.inFlight, onComplete: () => undefined, onDropped: () => expect.fail('dropped'), onSlip: () => undefined },
+    );
+    await one.finished;
+    const parts = [0, 1, 2].map(() => fakeTransport(1));
+    const loops = parts.map((t, index) =>
+      startRunLoop(
+        { load, seed: 4, promptCount: 7, slice: { index, count: 3 } },
+        { send: t.send, inFlight: t.inFlight, onComplete: () => undefined, onDropped: () => expect.fail('dropped'), onSlip: () => undefined },
+      ),
+    );
+    await Promise.all(loops.map((l) => l.finished));
+    const key = (r: RequestRecord, t0: number): string => `${r.seq}|${r.promptIndex}|${(r.intended - t0).toFixed(6)}`;
+    const sliced = parts.flatMap((t, i) => t.sent.map((r) => key(r, loops[i]!.t0))).sort();
+    expect(sliced).toEqual(whole.sent.map((r) => key(r, one.t0)).sort());
+    // each slice takes every third arrival of the plan
+    for (const [i, t] of parts.entries()) expect(t.sent.every((r) => r.seq % 3 === i)).toBe(true);
+    expect(Math.abs(parts[0]!.sent.length - parts[2]!.sent.length)).toBeLessThanOrEqual(1);
+  });
+
+  it('splits a closed phase\'s concurrency across slices', async () => {
+    const load: LoadSpec = { maxInFlight: 100, phases: [{ kind: 'closed', name: 'c', duration: 200, concurrency: 5 }] };
+    const peaks = await Promise.all(
+      [0, 1].map(async (index) => {
+        const t = fakeTransport(20);
+        let peak = 0;
+        const loop = startRunLoop(
+          { load, seed: 1, promptCount: 3, slice: { index, count: 2 } },
+          {
+            send: (rec, done) => {
+              t.send(rec, done);
+              peak = Math.max(peak, t.inFlight());
+            },
+            inFlight: t.inFlight,
+            onComplete: () => undefined,
+            onDropped: () => undefined,
+            onSlip: () => undefined,
+          },
+        );
+        await loop.finished;
+        return peak;
+      }),
+    );
+    expect(peaks).toEqual([3, 2]);
+  });
+});

@@ -24,6 +24,25 @@ export interface RunLoopOptions {
   promptCount: number;
   /** performance.now() of the run's time zero; defaults to now */
   t0?: number;
+  /** run only this slice of the plan (shards, worker threads); index counts from 0 */
+  slice?: PlanSlice;
+}
+
+/**
+ * Slice `index` of `count` takes every count-th open-loop arrival (by its place in the plan)
+ * and its share of each closed phase's concurrency, so the slices together are the whole plan.
+ */
+export interface PlanSlice {
+  index: number;
+  count: number;
+}
+
+/** Closed-loop requests are numbered apart from the plan's arrivals so every slice's numbers are distinct. */
+const CLOSED_SEQ_BASE = 1_000_000_000;
+
+/** This slice's share of a closed phase's concurrency (the first `c mod n` slices take one more). */
+export function sliceConcurrency(concurrency: number, slice: PlanSlice): number {
+  return Math.floor(concurrency / slice.count) + (slice.index < concurrency % slice.count ? 1 : 0);
 }
 
 export interface RunLoop {
@@ -39,7 +58,9 @@ export interface RunLoop {
 export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop {
   const t0 = opts.t0 ?? performance.now();
   const { maxInFlight } = opts.load;
-  let seq = 0;
+  const slice = opts.slice ?? { index: 0, count: 1 };
+  let sent = 0;
+  let closedSeq = 0;
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   let pendingParts = 0;
@@ -56,16 +77,22 @@ export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop
   const partDone = (): void => {
     if (--pendingParts === 0) resolveFinished();
   };
-  const dispatch = (phase: number, intended: number, done: (rec: RequestRecord) => void): void => {
-    const n = seq++;
-    const rec = newRecord(n, n % opts.promptCount, phase, intended);
-    hooks.send(rec, done);
+  // An open arrival's number is its place in the whole plan, so a slice sends the same prompt
+  // (and gets the same tenant and jitter) as the request would in one process.
+  const dispatch = (seq: number, phase: number, intended: number, done: (rec: RequestRecord) => void): void => {
+    sent++;
+    hooks.send(newRecord(seq, (seq % CLOSED_SEQ_BASE) % opts.promptCount, phase, intended), done);
   };
   const complete = (rec: RequestRecord): void => hooks.onComplete(rec);
 
   // Open loop: one timer at a time, armed for the next intended time from the plan.
   const plan = arrivalPlan(opts.load, opts.seed);
-  let next: IteratorResult<PlannedArrival> = plan.next();
+  let planIndex = slice.index;
+  const advance = (skip: number): IteratorResult<PlannedArrival> => {
+    for (let i = 0; i < skip; i++) if (plan.next().done) return { done: true, value: undefined };
+    return plan.next();
+  };
+  let next: IteratorResult<PlannedArrival> = advance(slice.index);
   const tick = (): void => {
     if (stopped) return partDone();
     const now = performance.now();
@@ -73,8 +100,9 @@ export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop
       const intended = t0 + next.value.at;
       hooks.onSlip(now - intended);
       if (hooks.inFlight() >= maxInFlight) hooks.onDropped(next.value.phase, intended);
-      else dispatch(next.value.phase, intended, complete);
-      next = plan.next();
+      else dispatch(planIndex, next.value.phase, intended, complete);
+      next = advance(slice.count - 1);
+      planIndex += slice.count;
     }
     if (next.done) partDone();
     else later(tick, t0 + next.value.at);
@@ -88,7 +116,9 @@ export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop
       hooks.onPhaseStart?.(w.index);
       if (w.phase.kind !== 'closed' || stopped) return partDone();
       const end = t0 + w.end;
-      let workers = w.phase.concurrency;
+      const concurrency = sliceConcurrency(w.phase.concurrency, slice);
+      if (concurrency === 0) return partDone();
+      let workers = concurrency;
       const worker = (rec?: RequestRecord): void => {
         if (rec) complete(rec);
         const now = performance.now();
@@ -96,9 +126,9 @@ export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop
           if (--workers === 0) partDone();
           return;
         }
-        dispatch(w.index, now, worker);
+        dispatch(CLOSED_SEQ_BASE + closedSeq++ * slice.count + slice.index, w.index, now, worker);
       };
-      for (let i = 0; i < w.phase.concurrency; i++) worker();
+      for (let i = 0; i < concurrency; i++) worker();
     }, t0 + w.start);
   }
   if (next.done) partDone();
@@ -115,6 +145,6 @@ export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop
       timers.clear();
       resolveFinished();
     },
-    sentCount: () => seq,
+    sentCount: () => sent,
   };
 }

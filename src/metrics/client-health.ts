@@ -51,16 +51,7 @@ export class ClientMonitor {
     // The monitor reports the whole timer period; the delay is what exceeds the resolution.
     const loopP99 = this.loop.count > 0 ? Math.max(0, this.loop.percentile(99) / 1e6 - RESOLUTION_MS) : 0;
     const slipP99 = this.slip.totalCount > 0 ? this.slip.getValueAtPercentile(99) / 1000 : 0;
-    const reasons: string[] = [];
-    if (loopP99 > SATURATION.eventLoopDelayP99Ms) {
-      reasons.push(`event-loop delay p99 ${loopP99.toFixed(1)} ms > ${SATURATION.eventLoopDelayP99Ms} ms`);
-    }
-    if (slipP99 > SATURATION.scheduleSlipP99Ms) {
-      reasons.push(`arrivals dispatched late: p99 ${slipP99.toFixed(1)} ms > ${SATURATION.scheduleSlipP99Ms} ms`);
-    }
-    if (elu > SATURATION.eventLoopUtilization) {
-      reasons.push(`client event loop busy ${(elu * 100).toFixed(0)}% of the time > ${SATURATION.eventLoopUtilization * 100}%`);
-    }
+    const reasons = saturationReasons({ eventLoopDelayP99Ms: loopP99, scheduleSlipP99Ms: slipP99, eventLoopUtilization: elu });
     return {
       eventLoopDelayP99Ms: round2(loopP99),
       scheduleSlipP99Ms: round2(slipP99),
@@ -69,6 +60,21 @@ export class ClientMonitor {
       reasons,
     };
   }
+}
+
+/** Why the client was the bottleneck, from its figures (empty when it was not). */
+export function saturationReasons(c: Pick<ClientHealth, 'eventLoopDelayP99Ms' | 'scheduleSlipP99Ms' | 'eventLoopUtilization'>): string[] {
+  const reasons: string[] = [];
+  if (c.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) {
+    reasons.push(`event-loop delay p99 ${c.eventLoopDelayP99Ms.toFixed(1)} ms > ${SATURATION.eventLoopDelayP99Ms} ms`);
+  }
+  if (c.scheduleSlipP99Ms > SATURATION.scheduleSlipP99Ms) {
+    reasons.push(`arrivals dispatched late: p99 ${c.scheduleSlipP99Ms.toFixed(1)} ms > ${SATURATION.scheduleSlipP99Ms} ms`);
+  }
+  if (c.eventLoopUtilization > SATURATION.eventLoopUtilization) {
+    reasons.push(`client event loop busy ${(c.eventLoopUtilization * 100).toFixed(0)}% of the time > ${SATURATION.eventLoopUtilization * 100}%`);
+  }
+  return reasons;
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -76,6 +76,22 @@ describe('MetricsRecorder', () => {
     expect(r.tokens.fromTiktoken).toBe(1);
   });
 
+  it('sums input and cached input tokens of successful requests', () => {
+    const r = new MetricsRecorder({ model: 'm', phaseNames: ['a'], inputTokensOf: () => 50 });
+    const cached = okRecord(0, 0);
+    cached.usageInputTokens = 1400;
+    cached.usageCachedInputTokens = 1280;
+    const noCacheInfo = okRecord(0, 200);
+    noCacheInfo.usageInputTokens = 1400;
+    const noUsage = okRecord(0, 400); // input from the prompt's own count
+    const failed = okRecord(0, 600);
+    failed.usageInputTokens = 1000;
+    failed.usageCachedInputTokens = 1000;
+    failed.errorClass = 'stream_cut';
+    for (const x of [cached, noCacheInfo, noUsage, failed]) r.recordRequest(x);
+    expect(r.tokens).toMatchObject({ input: 2850, cachedInput: 1280 });
+  });
+
   it('summaries carry the histogram itself, which decodes to the same counts', () => {
     const r = rec();
     for (let i = 0; i < 50; i++) r.recordRequest(okRecord(0, i));

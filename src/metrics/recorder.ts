@@ -56,7 +56,7 @@ export class MetricsRecorder {
   private readonly labelCounts = new Map<string, LabelCounts>();
   private readonly byClass = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
   private readonly errorKinds = new Map<string, { class: ErrorClass; status?: number; message: string; count: number }>();
-  readonly tokens = { input: 0, output: 0, fromUsage: 0, fromTiktoken: 0, contentEvents: 0, eventsWithUsage: 0, outputWithUsage: 0 };
+  readonly tokens = { input: 0, cachedInput: 0, output: 0, fromUsage: 0, fromTiktoken: 0, contentEvents: 0, eventsWithUsage: 0, outputWithUsage: 0 };
   requests = 0;
   /** requests that met every SLO */
   good = 0;
@@ -158,6 +158,7 @@ export class MetricsRecorder {
       this.tokens.outputWithUsage += output;
     }
     this.tokens.input += rec.usageInputTokens ?? this.opts.inputTokensOf?.(rec.promptIndex) ?? 0;
+    this.tokens.cachedInput += rec.usageCachedInputTokens ?? 0;
   }
 
   private outputTokens(rec: RequestRecord): number {

@@ -66,6 +66,32 @@ export interface ThresholdVerdict {
   field?: string;
 }
 
+/**
+ * A metric's trend over the run: a least-squares line through the interval windows (value vs
+ * window midpoint, weighted by the window's samples). null when fewer than 3 windows qualify or
+ * they span less than 3 intervals.
+ */
+export interface DriftLine {
+  /** ms for latencies, fraction (0..1) for errorRate, per_second for rps and outputTokensPerSecond */
+  unit: 'ms' | 'fraction' | 'per_second';
+  /** slope in the metric's unit per hour (ms/h, fraction/h, (1/s)/h); negative = falling */
+  perHour: number;
+  /** perHour ÷ the fitted value at the first used window × 100 (%/h); null when that value is ≤ 0 */
+  relativePerHour: number | null;
+  /** fitted values at the first and last used window's midpoint */
+  start: number;
+  end: number;
+  /** windows used in the fit */
+  windows: number;
+}
+
+export interface DriftSummary {
+  /** the interval window length the fit used (ms) */
+  windowMs: number;
+  /** keyed by drift metric: ttft.p95, e2e.p99, errorRate, rps, outputTokensPerSecond, ... */
+  metrics: Record<string, DriftLine | null>;
+}
+
 /** One interval window of the run (seconds from the run's start). */
 export interface IntervalWindow {
   start: number;
@@ -83,6 +109,25 @@ export interface IntervalWindow {
   /** the window's own histograms (ms; hdr = compressed base64 of µs) */
   ttft: MetricSummary | null;
   e2e: MetricSummary | null;
+}
+
+/** An estimate of what a run's tokens cost (USD, rounded to 6 decimals). */
+export interface CostSummary {
+  currency: 'USD';
+  /** scenario: the scenario's `pricing` section; built-in: the list-price table (src/metrics/pricing.ts) */
+  source: 'scenario' | 'built-in';
+  /** the price-table entry used (built-in, e.g. gpt-4o-mini for gpt-4o-mini-2024-07-18), or the target model (scenario) */
+  model: string;
+  /** USD per 1M tokens */
+  prices: { input: number; cachedInput: number; output: number };
+  /** uncached input tokens (tokens.input − tokens.cachedInput) at the input price */
+  input: number;
+  /** cached input tokens at the cached-input price (not also at the input price) */
+  cachedInput: number;
+  output: number;
+  total: number;
+  /** total ÷ successful requests; null without any */
+  perRequest: number | null;
 }
 
 export interface Results {
@@ -104,11 +149,20 @@ export interface Results {
     /** the run was interrupted (SIGINT/SIGTERM): results cover what happened until then */
     partial: boolean;
     partialReason?: string;
+    /** this run is one shard of a split plan (`--shard 2/4`); index counts from 1 */
+    shard?: { index: number; count: number };
+    /** worker threads the run used */
+    workers?: number;
+    /** written by `llm-bench merge`: how many results were merged into this one */
+    mergedFrom?: number;
   };
   metrics: MetricsByLabel;
   counts: Counts;
   tokens: {
+    /** prompt tokens, cached ones included (usage.prompt_tokens) */
     input: number;
+    /** of `input`, the tokens the server read from its prompt cache (usage.prompt_tokens_details.cached_tokens) */
+    cachedInput: number;
     output: number;
     /** Where output counts came from: usage (server), tiktoken (counted), mixed, none. */
     outputSource: 'usage' | 'tiktoken' | 'mixed' | 'none';
@@ -145,11 +199,15 @@ export interface Results {
   };
   /** per-interval windows (output.interval, default 1 s; 10 s for runs of an hour or more) */
   series: { intervalMs: number; windows: IntervalWindow[] };
+  /** slopes over the interval windows (runs with ≥ 3 windows): the scenario's drift metrics plus ttft.p95, e2e.p95, errorRate */
+  drift?: DriftSummary;
   /** present with a chaos section: where the proxy ran and every episode as applied (ms from the run's start) */
   chaos?: {
     toxiproxy: string | null;
     episodes: Array<{ name: string; kind: string; start: number; end: number | null; what: string; error?: string }>;
   };
+  /** what the successful requests' tokens cost: with a scenario `pricing` section, else at the model's built-in list price; absent when neither is known */
+  cost?: CostSummary;
   /** present when the scenario paces: the limits the client worked to and the last x-ratelimit-* seen */
   pacing?: {
     limits: { rpm: number | null; tpm: number | null };
@@ -157,4 +215,25 @@ export interface Results {
     minRemainingTokens: number | null;
     minRemainingRequests: number | null;
   };
+  /** present when the run calibrated the path first: baseline network round trips to the target */
+  calibration?: { rtt: RttCalibration };
+}
+
+/**
+ * Baseline round trips to the target, measured before the run: fresh TCP connects (the
+ * SYN/SYN-ACK), then sequential GET <url>/models on one keep-alive connection. ms.
+ */
+export interface RttCalibration {
+  url: string;
+  samples: number;
+  connectMs: { min: number; median: number; max: number } | null;
+  /** the first GET, which also opened the connection (and did TLS) */
+  firstRequestMs: number | null;
+  /** the remaining GETs on the warm connection, request start to body end */
+  requestMs: { min: number; median: number; max: number } | null;
+  path: string;
+  /** the last GET's HTTP status (any status counts as a round trip) */
+  status: number | null;
+  /** a network failure or the time budget ended calibration early; the fields hold what was measured */
+  error?: string;
 }

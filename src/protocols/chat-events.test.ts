@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkFacts, looksSpaced } from './chat-events.js';
+import { chunkFacts, looksSpaced, usageCounts } from './chat-events.js';
 
 const chunk = (delta: object, extra: object = {}) =>
   JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, logprobs: null, finish_reason: null }], usage: null, ...extra });
@@ -37,6 +37,22 @@ describe('chat chunk facts', () => {
     expect(usage.usage).toMatchObject({ prompt_tokens: 14, completion_tokens: 3 });
     const err = both(JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } }));
     expect(err.error).toBe('overloaded');
+  });
+
+  it('usage counts: Chat names with cached prompt tokens, or the Responses API names', () => {
+    const chat = both(
+      JSON.stringify({
+        id: 'c',
+        choices: [],
+        usage: { prompt_tokens: 1400, completion_tokens: 7, total_tokens: 1407, prompt_tokens_details: { cached_tokens: 1280, audio_tokens: 0 } },
+      }),
+    );
+    expect(usageCounts(chat.usage!)).toEqual({ input: 1400, cachedInput: 1280, output: 7 });
+    expect(usageCounts({ input_tokens: 1500, output_tokens: 9, input_tokens_details: { cached_tokens: 1408 } })).toEqual({ input: 1500, cachedInput: 1408, output: 9 });
+    // servers that say nothing (or null) about the cache: unknown, not 0
+    expect(usageCounts({ prompt_tokens: 14, completion_tokens: 3 })).toEqual({ input: 14, cachedInput: null, output: 3 });
+    expect(usageCounts({ prompt_tokens: 14, completion_tokens: 3, prompt_tokens_details: null })).toEqual({ input: 14, cachedInput: null, output: 3 });
+    expect(usageCounts({ prompt_tokens: '14', completion_tokens: -1, prompt_tokens_details: { cached_tokens: 'x' } })).toEqual({ input: null, cachedInput: null, output: null });
   });
 
   it('spaced JSON (Python json.dumps style) is detected and parsed fully', () => {

@@ -10,8 +10,42 @@ export interface ChunkFacts {
   /** JSON-escaped text of the content/reasoning/arguments delta, when any */
   piece: string | null;
   finishReason: string | null;
-  usage: { prompt_tokens?: number; completion_tokens?: number } | null;
+  /** the chunk's usage object as sent (read it with usageCounts) */
+  usage: Usage | null;
   error: string | null;
+}
+
+/** A usage object: Chat Completions names, or the Responses API's (input/output tokens). */
+export interface Usage {
+  prompt_tokens?: unknown;
+  completion_tokens?: unknown;
+  prompt_tokens_details?: { cached_tokens?: unknown } | null;
+  input_tokens?: unknown;
+  output_tokens?: unknown;
+  input_tokens_details?: { cached_tokens?: unknown } | null;
+}
+
+export interface UsageCounts {
+  input: number | null;
+  /** of input, read from the prompt cache */
+  cachedInput: number | null;
+  output: number | null;
+}
+
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+
+/**
+ * Token counts of a usage object, Chat (prompt_tokens, completion_tokens,
+ * prompt_tokens_details.cached_tokens) or Responses (input_tokens, output_tokens,
+ * input_tokens_details.cached_tokens); null for what it does not say.
+ */
+export function usageCounts(usage: Usage): UsageCounts {
+  const details = usage.prompt_tokens_details ?? usage.input_tokens_details;
+  return {
+    input: count(usage.prompt_tokens) ?? count(usage.input_tokens),
+    cachedInput: details && typeof details === 'object' ? count(details.cached_tokens) : null,
+    output: count(usage.completion_tokens) ?? count(usage.output_tokens),
+  };
 }
 
 const CONTENT_KEYS = ['"content":"', '"reasoning_content":"', '"reasoning":"'] as const;

@@ -3,13 +3,21 @@
  */
 import type { RequestRecord } from '../record.js';
 import type { Prompt, TargetSpec } from '../types.js';
-import { chunkFacts, looksSpaced } from './chat-events.js';
+import { chunkFacts, looksSpaced, usageCounts, type Usage } from './chat-events.js';
 import type { PreparedRequest, Protocol, ResponseParser } from './protocol.js';
 import { SseDecoder } from './sse.js';
 
 /** Models that reject max_tokens and want max_completion_tokens (o-series, gpt-5). */
 function usesCompletionTokens(model: string): boolean {
   return /^(o\d|gpt-5)/.test(model);
+}
+
+/** What a usage object says, into the record (a field it does not state is left as it was). */
+function applyUsage(rec: RequestRecord, usage: Usage): void {
+  const u = usageCounts(usage);
+  if (u.output !== null) rec.usageOutputTokens = u.output;
+  if (u.input !== null) rec.usageInputTokens = u.input;
+  if (u.cachedInput !== null) rec.usageCachedInputTokens = u.cachedInput;
 }
 
 class ChatStreamParser implements ResponseParser {
@@ -62,10 +70,7 @@ class ChatStreamParser implements ResponseParser {
       if (facts.piece !== null) rec.contentPieces.push(facts.piece);
     }
     if (facts.finishReason !== null) rec.finishReason = facts.finishReason;
-    if (facts.usage !== null) {
-      if (typeof facts.usage.completion_tokens === 'number') rec.usageOutputTokens = facts.usage.completion_tokens;
-      if (typeof facts.usage.prompt_tokens === 'number') rec.usageInputTokens = facts.usage.prompt_tokens;
-    }
+    if (facts.usage !== null) applyUsage(rec, facts.usage);
   }
 }
 
@@ -97,8 +102,7 @@ class ChatBodyParser implements ResponseParser {
     const content = choice.message?.content;
     if (typeof content === 'string' && content.length > 0) rec.contentPieces.push(JSON.stringify(content).slice(1, -1));
     rec.finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : null;
-    if (typeof body.usage?.completion_tokens === 'number') rec.usageOutputTokens = body.usage.completion_tokens;
-    if (typeof body.usage?.prompt_tokens === 'number') rec.usageInputTokens = body.usage.prompt_tokens;
+    if (body.usage && typeof body.usage === 'object') applyUsage(rec, body.usage as Usage);
     rec.firstToken = t;
     rec.lastToken = t;
     rec.end = t;

@@ -1,15 +1,18 @@
 /** The run's summary for a terminal: latency table, counts, errors, threshold verdicts. */
 import Table from 'cli-table3';
 import type { Results } from '../metrics/results.js';
+import { costLine, driftNumber, driftUnitOf, usd } from './format.js';
 
 const SHOWN = ['queue', 'connect', 'ttfb', 'ttft', 'itl', 'tpot', 'e2e', 'ttft_from_intended', 'e2e_from_intended'];
 
 const ms = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
 
-function formatActual(metric: string, actual: number | null): string {
+function formatActual(metric: string, actual: number | null, expr = ''): string {
   if (actual === null) return 'no data';
+  if (metric.startsWith('drift.')) return driftNumber(actual, driftUnitOf(expr));
   if (metric.startsWith('errorRate') || metric.startsWith('dropRate') || metric.startsWith('goodput')) return `${(actual * 100).toFixed(2)}%`;
   if (['requests', 'rps', 'outputTokensPerSecond'].includes(metric)) return actual.toFixed(2);
+  if (metric.startsWith('cost')) return usd(actual);
   return ms(actual);
 }
 
@@ -38,6 +41,8 @@ export function renderConsole(results: Results): string {
       `${results.throughput.requestsPerSecond.toFixed(1)} req/s  ` +
       `${results.throughput.outputTokensPerSecond.toFixed(0)} output tok/s (${results.tokens.outputSource})`,
   );
+  const cost = costLine(results);
+  if (cost) out.push(`cost ${cost}`);
   if (results.goodput) {
     const g = results.goodput;
     out.push(`goodput ${(g.rate * 100).toFixed(2)}% (${g.good} of ${g.total} met every SLO), ${g.perSecond.toFixed(1)} good req/s`);
@@ -51,7 +56,7 @@ export function renderConsole(results: Results): string {
   if (results.thresholds.length > 0) {
     const gate = new Table({ head: ['threshold', 'actual', 'verdict'], style: { head: [], border: [] } });
     for (const v of results.thresholds) {
-      gate.push([`${v.metric}: ${v.expr}`, formatActual(v.metric, v.actual), v.pass ? 'pass' : 'FAIL']);
+      gate.push([`${v.metric}: ${v.expr}`, formatActual(v.metric, v.actual, v.expr), v.pass ? 'pass' : 'FAIL']);
     }
     out.push(gate.toString());
   }

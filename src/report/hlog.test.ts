@@ -42,3 +42,40 @@ describe('interval log (1.3)', () => {
     }
   });
 });
+
+describe('interval log with interval windows', () => {
+  it('writes TTFT and E2E per window; a tag\'s intervals add up to the run', async () => {
+    const { newHistogram, recordMs, summarize } = await import('../metrics/hdr.js');
+    const r = sampleResults();
+    const whole = { ttft: newHistogram(), e2e: newHistogram() };
+    r.series = {
+      intervalMs: 1000,
+      windows: [0, 1, 2].map((i) => {
+        const w = { ttft: newHistogram(), e2e: newHistogram() };
+        for (let k = 1; k <= 50 + i * 10; k++) {
+          for (const [m, v] of [['ttft', 100 * (i + 1) + k], ['e2e', 900 * (i + 1) + k]] as const) {
+            recordMs(w[m], v);
+            recordMs(whole[m], v);
+          }
+        }
+        return { start: i, length: 1, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlightMax: 0, rateLimitRemainingTokens: null, ttft: summarize(w.ttft), e2e: summarize(w.e2e) };
+      }),
+    };
+    r.metrics.ttft!.all = summarize(whole.ttft);
+    r.metrics.e2e!.all = summarize(whole.e2e);
+    const read = readHlog(renderHlog(r));
+    for (const m of ['ttft', 'e2e'] as const) {
+      const mine = read.filter((x) => x.tag === m);
+      expect(mine.length).toBe(3);
+      // each line is its window: its start offset and its own count
+      expect(mine.map((x) => x.histogram.startTimeStampMsec - Date.parse(r.meta.startedAt))).toEqual([0, 1000, 2000]);
+      expect(mine.map((x) => x.histogram.totalCount)).toEqual([50, 60, 70]);
+      const sum = newHistogram();
+      for (const x of mine) sum.add(x.histogram);
+      expect(sum.totalCount).toBe(whole[m].totalCount);
+      for (const p of [50, 90, 99, 100]) expect(sum.getValueAtPercentile(p)).toBe(whole[m].getValueAtPercentile(p));
+    }
+    // metrics without windows keep one whole-run line
+    expect(read.filter((x) => x.tag === 'itl').length).toBeLessThanOrEqual(1);
+  });
+});

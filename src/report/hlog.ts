@@ -1,8 +1,8 @@
 /**
  * An HdrHistogram interval log (format 1.3), readable by HistogramLogProcessor, the
- * HdrHistogram log analyzers and hdr-histogram-js. One tagged line per metric (label `all`);
- * for now each covers the whole run (start 0, length = the run's duration). Later, per-window
- * lines can be added under the same tags: readers sum a tag's intervals.
+ * HdrHistogram log analyzers and hdr-histogram-js. Tagged by metric (label `all`). Metrics
+ * the interval windows keep (TTFT, E2E) get one line per window, so the tools can plot them
+ * over time; the others one line covering the whole run. A tag's lines add up to the run.
  */
 import { HistogramLogReader, HistogramLogWriter } from 'hdr-histogram-js';
 import { decode, type Histogram } from '../metrics/hdr.js';
@@ -29,18 +29,37 @@ export function renderHlog(results: Results): string {
   writer.outputLegend();
 
   const lengthSec = Math.max(0, results.meta.durationMs) / 1000;
-  for (const [metric, byLabel] of Object.entries(results.metrics)) {
-    const s = byLabel.all;
-    if (!s || s.count <= 0 || !s.hdr) continue;
-    const h = decode(s.hdr);
+  const write = (metric: string, hdr: string, start: number, end: number): void => {
+    const h = decode(hdr);
     try {
       h.tag = tagOf(metric);
-      writer.outputIntervalHistogram(h, 0, lengthSec, MAX_VALUE_UNIT_RATIO);
+      writer.outputIntervalHistogram(h, start, end, MAX_VALUE_UNIT_RATIO);
     } finally {
       h.destroy();
     }
+  };
+  for (const [metric, byLabel] of Object.entries(results.metrics)) {
+    const s = byLabel.all;
+    if (!s || s.count <= 0 || !s.hdr) continue;
+    const windows = windowsOf(results, metric);
+    if (windows) for (const w of windows) write(metric, w.hdr, w.start, w.start + w.length);
+    else write(metric, s.hdr, 0, lengthSec);
   }
   return chunks.join('');
+}
+
+/** The metric's per-window histograms, when the windows hold exactly what the run's histogram holds. */
+function windowsOf(results: Results, metric: string): Array<{ start: number; length: number; hdr: string }> | null {
+  if (metric !== 'ttft' && metric !== 'e2e') return null;
+  const out: Array<{ start: number; length: number; hdr: string }> = [];
+  let count = 0;
+  for (const w of results.series?.windows ?? []) {
+    const s = w[metric];
+    if (!s || s.count <= 0 || !s.hdr) continue;
+    out.push({ start: w.start, length: w.length, hdr: s.hdr });
+    count += s.count;
+  }
+  return out.length > 0 && count === results.metrics[metric]?.all?.count ? out : null;
 }
 
 /** Every interval of an interval log, in file order (histograms in µs, as recorded). */

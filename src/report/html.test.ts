@@ -49,6 +49,9 @@ describe('renderHtml', () => {
       expect(results.counts.requests).toBeGreaterThan(50);
       expect(results.chaos?.episodes.length).toBe(1);
       expect(results.series.windows.length).toBeGreaterThanOrEqual(10);
+      // gpt-4o-mini has a built-in list price: the run is costed from its usage
+      expect(results.cost).toMatchObject({ currency: 'USD', source: 'built-in', model: 'gpt-4o-mini' });
+      expect(results.cost!.total).toBeGreaterThan(0);
 
       const html = renderHtml(results);
       expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i);
@@ -104,6 +107,7 @@ describe('renderHtml', () => {
         expect(text).toContain(p95);
         expect(text).toContain('episode=throttled');
         expect(text).toContain('http_429');
+        expect(text).toContain('list price (gpt-4o-mini)');
 
         mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
         await page.screenshot({ path: path.join(ROOT, 'test-output/report.png'), fullPage: true });

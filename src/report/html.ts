@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IntervalWindow, MetricSummary, Results } from '../metrics/results.js';
 import { decode } from '../metrics/hdr.js';
-import { classesSeen, formatActual, msNumber, pct } from './format.js';
+import { classesSeen, costPer1k, driftRows, formatActual, msNumber, pct, usd } from './format.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 
 export interface ChartSpec {
@@ -107,7 +107,16 @@ const table = (head: string[], rows: string[][]): string =>
     .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
     .join('')}</tbody></table></div>`;
 
-const card = (k: string, v: string): string => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`;
+const card = (k: string, v: string, sub?: string): string =>
+  `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div>${sub ? `<div class="k">${esc(sub)}</div>` : ''}</div>`;
+
+/** total, per 1k requests and whose prices, when the run was priced */
+function costCard(results: Results): string[] {
+  const c = results.cost;
+  if (!c) return [];
+  const per1k = costPer1k(results);
+  return [card('Cost', usd(c.total), `${per1k !== null ? `${usd(per1k)} per 1k requests · ` : ''}${c.source === 'scenario' ? 'scenario price' : `list price (${c.model})`}`)];
+}
 
 function cards(results: Results): string {
   const c = results.counts;
@@ -121,6 +130,7 @@ function cards(results: Results): string {
     ...lat('E2E', e),
     card('output tokens/s', results.throughput.outputTokensPerSecond.toFixed(1)),
     card('requests/s', results.throughput.requestsPerSecond.toFixed(2)),
+    ...costCard(results),
   ].join('')}</div>`;
 }
 
@@ -159,8 +169,17 @@ function thresholdsSection(results: Results): string {
   if (results.thresholds.length === 0) return '<p>No thresholds configured.</p>';
   return table(
     ['metric', 'expression', 'actual', 'result'],
-    results.thresholds.map((t) => [esc(t.metric), esc(t.expr), esc(formatActual(t.metric, t.actual)), t.pass ? '<span class="pass">✔ pass</span>' : '<span class="fail">✘ fail</span>']),
+    results.thresholds.map((t) => [esc(t.metric), esc(t.expr), esc(formatActual(t.metric, t.actual, t.expr)), t.pass ? '<span class="pass">✔ pass</span>' : '<span class="fail">✘ fail</span>']),
   );
+}
+
+/** Slopes over the interval windows (results.drift), when the run had enough of them. */
+function driftSection(results: Results): string {
+  const rows = driftRows(results);
+  if (rows.length === 0) return '';
+  return `<h2>Drift</h2>${table(['metric', 'slope per hour', 'relative', 'start → end', 'windows'], rows.map((r) => r.map(esc)))}<p class="meta">Least-squares line through the ${
+    results.drift!.windowMs / 1000
+  } s windows; negative = falling.</p>`;
 }
 
 function clientSection(results: Results): string {
@@ -235,6 +254,7 @@ ${labelTables(results)}
 ${errorsSection(results)}
 <h2>Thresholds</h2>
 ${thresholdsSection(results)}
+${driftSection(results)}
 <h2>Client self-check</h2>
 ${clientSection(results)}
 <script id="report-data" type="application/json">${scriptJson({ charts, episodes })}</script>

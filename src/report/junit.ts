@@ -4,7 +4,7 @@
  * always has a test to show.
  */
 import type { Results, ThresholdVerdict } from '../metrics/results.js';
-import { classesSeen, formatActual, msNumber, pct, runSeconds } from './format.js';
+import { classesSeen, driftLevel, driftSlope, formatActual, msNumber, pct, runSeconds } from './format.js';
 
 // Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/FFFF).
 const NOT_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -60,7 +60,17 @@ function properties(results: Results): string[] {
 
 /** What a failing verdict's body says: the metric's distribution when it is a latency. */
 function failureDetail(v: ThresholdVerdict, results: Results): string {
-  const lines = [`${v.metric}: ${formatActual(v.metric, v.actual)}; threshold ${v.expr}${v.field ? ` (${v.field})` : ''}`];
+  const lines = [`${v.metric}: ${formatActual(v.metric, v.actual, v.expr)}; threshold ${v.expr}${v.field ? ` (${v.field})` : ''}`];
+  if (v.metric.startsWith('drift.')) {
+    const key = v.metric.slice('drift.'.length);
+    const line = results.drift?.metrics[key];
+    lines.push(
+      line
+        ? `${key} over ${line.windows} windows: ${driftLevel(key, line, line.start)} → ${driftLevel(key, line, line.end)}, ${driftSlope(key, line)}`
+        : `not enough interval windows to fit ${key} (needs 3 with data, spanning 3 intervals)`,
+    );
+    return lines.join('\n');
+  }
   const s = results.metrics[v.metric]?.all;
   if (s && s.count > 0) {
     lines.push(`${v.metric} (all, n=${s.count}): p50 ${msNumber(s.p50)} ms, p95 ${msNumber(s.p95)} ms, p99 ${msNumber(s.p99)} ms, max ${msNumber(s.max)} ms`);
@@ -76,7 +86,7 @@ function testcase(v: ThresholdVerdict, results: Results, time: string): string[]
     // a pass without data cannot happen with today's gate, but say so if it ever does
     return v.actual === null ? [`${head}>`, '      <system-out>no data</system-out>', '    </testcase>'] : [`${head}/>`];
   }
-  const message = v.actual === null ? `no data vs expected ${v.expr}` : `actual ${formatActual(v.metric, v.actual)} vs expected ${v.expr}`;
+  const message = v.actual === null ? `no data vs expected ${v.expr}` : `actual ${formatActual(v.metric, v.actual, v.expr)} vs expected ${v.expr}`;
   return [
     `${head}>`,
     `      <failure ${attrs({ message, type: 'threshold' })}>${xmlText(failureDetail(v, results))}</failure>`,

@@ -3,13 +3,14 @@
  * counts, errors and the client warning, as GitHub-flavoured Markdown.
  */
 import type { Results } from '../metrics/results.js';
-import { SUMMARY_METRICS, classesSeen, formatActual, msNumber, pct } from './format.js';
+import { SUMMARY_METRICS, classesSeen, costLine, driftRows, formatActual, msNumber, pct } from './format.js';
 
 /** Text safe inside a Markdown table cell: no line breaks, no pipes, no markup or HTML. */
 export function mdCell(s: string): string {
   return s
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    // `$` too: GitHub reads a pair of them as inline math ("$1.23 ($0.05 …")
+    .replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
@@ -65,9 +66,15 @@ export function renderSummaryMarkdown(results: Results): string {
       ...table(
         ['metric', 'expression', 'actual', 'result'],
         ['l', 'l', 'r', 'l'],
-        results.thresholds.map((v) => [mdCell(v.metric), mdCell(v.expr), mdCell(formatActual(v.metric, v.actual)), v.pass ? '✅ pass' : '❌ fail']),
+        results.thresholds.map((v) => [mdCell(v.metric), mdCell(v.expr), mdCell(formatActual(v.metric, v.actual, v.expr)), v.pass ? '✅ pass' : '❌ fail']),
       ),
     );
+  }
+
+  const drift = driftRows(results);
+  if (drift.length > 0) {
+    out.push('', '### Drift (per hour)', '');
+    out.push(...table(['metric', 'slope', 'relative', 'start → end', 'windows'], ['l', 'r', 'r', 'l', 'r'], drift.map((r) => r.map(mdCell))));
   }
 
   const c = results.counts;
@@ -89,6 +96,9 @@ export function renderSummaryMarkdown(results: Results): string {
       ],
     ),
   );
+
+  const cost = costLine(results);
+  if (cost) out.push('', `Cost: ${mdCell(cost)}`);
 
   const classes = classesSeen(results);
   if (classes.length > 0) {

@@ -2,6 +2,8 @@
 import { hostname } from 'node:os';
 import { phaseWindows, plannedCounts, plannedDuration } from '../load/plan.js';
 import type { ClientHealth } from '../metrics/client-health.js';
+import { costOf, priceFor } from '../metrics/pricing.js';
+import { computeDrift } from '../metrics/drift.js';
 import type { MetricsRecorder } from '../metrics/recorder.js';
 import type { Results } from '../metrics/results.js';
 import type { Scenario, TargetSpec } from '../types.js';
@@ -18,6 +20,8 @@ export interface RunFacts {
   plannedInput: number;
   plannedOutput: number;
   partial: { reason: string } | null;
+  /** the slice of the plan this process sent (shards, worker threads) */
+  slice?: { index: number; count: number };
   pacing?: Results['pacing'];
   chaos?: Results['chaos'];
 }
@@ -30,7 +34,7 @@ export function assembleResults(f: RunFacts): Results {
   const counts = recorder.counts();
   const t = recorder.tokens;
   const sent = counts.requests;
-  const planCounts = plannedCounts(scenario.load, scenario.seed);
+  const planCounts = plannedCounts(scenario.load, scenario.seed, f.slice);
   const results: Results = {
     meta: {
       tool: 'llm-bench',
@@ -54,6 +58,7 @@ export function assembleResults(f: RunFacts): Results {
     counts,
     tokens: {
       input: t.input,
+      cachedInput: t.cachedInput,
       output: t.output,
       outputSource: t.fromUsage > 0 && t.fromTiktoken > 0 ? 'mixed' : t.fromUsage > 0 ? 'usage' : t.fromTiktoken > 0 ? 'tiktoken' : 'none',
       plannedInput: f.plannedInput,
@@ -88,6 +93,10 @@ export function assembleResults(f: RunFacts): Results {
       perSecond: round3(recorder.good / (durationMs / 1000)),
     };
   }
+  const quote = priceFor(target.model, scenario.pricing);
+  if (quote) results.cost = costOf({ input: t.input, cachedInput: t.cachedInput, output: t.output }, quote, counts.ok);
+  const drift = computeDrift(results.series, scenario.drift.map((d) => d.metric), { durationMs, plannedDurationMs: results.meta.plannedDurationMs });
+  if (drift) results.drift = drift;
   if (f.pacing) results.pacing = f.pacing;
   if (f.chaos) results.chaos = f.chaos;
   return results;

@@ -69,6 +69,7 @@ describe('quickstart', () => {
         { metric: 'e2e', expr: 'p95 < 5s', stat: 'p95', op: '<', value: 5000, field: 'thresholds.e2e[0]' },
         { metric: 'errorRate', expr: '< 1%', stat: 'rate', op: '<', value: 0.01, field: 'thresholds.errorRate[0]' },
       ],
+      drift: [],
       output: { dir: path.join(ROOT, 'reports', 'quickstart') },
     });
   });
@@ -316,5 +317,37 @@ describe('threshold selectors', () => {
     expect(fail(`${MINIMAL}thresholds:\n  tfft: ["p95 < 800ms"]\n`).message).toMatch(/did you mean 'ttft'/);
     expect(fail(`${MINIMAL}thresholds:\n  ttft{color=red}: ["p95 < 800ms"]\n`).message).toMatch(/not a label you can select/);
     expect(fail(`${MINIMAL}thresholds:\n  ttft{phase=p1}: ["p95 < 800"]\n`).message).toMatch(/unit|duration/);
+  });
+});
+
+describe('pricing', () => {
+  it('is optional; cachedInput defaults to the input price', () => {
+    expect(parse(MINIMAL).pricing).toBeUndefined();
+    expect(parse(`${MINIMAL}pricing: { input: 0.15, output: 0.6 }\n`).pricing).toEqual({ input: 0.15, cachedInput: 0.15, output: 0.6 });
+    expect(parse(`${MINIMAL}pricing:\n  input: 2.5\n  cachedInput: 1.25\n  output: 10\n`).pricing).toEqual({ input: 2.5, cachedInput: 1.25, output: 10 });
+  });
+
+  it('is strict and checked, with cost thresholds in dollars', () => {
+    expect(fail(`${MINIMAL}pricing: { input: 1, output: 2, cachedinput: 0.5 }\n`).message).toBe("unknown field 'pricing.cachedinput' — did you mean 'cachedInput'?");
+    expect(fail(`${MINIMAL}pricing: { input: 1 }\n`).message).toBe('pricing.output is required');
+    expect(fail(`${MINIMAL}pricing: { input: -1, output: 2 }\n`)).toMatchObject({ message: 'pricing.input must be >= 0, got -1', where: 'scenarios/s.yaml:6:19' });
+    expect(fail(`${MINIMAL}pricing: { input: "$1", output: 2 }\n`).message).toBe('pricing.input must be a number, got "$1"');
+    const s = parse(`${MINIMAL}thresholds:\n  cost: ["< $5"]\n  costPerRequest: ["<= 0.002"]\n`);
+    expect(s.thresholds).toEqual([
+      expect.objectContaining({ metric: 'cost', stat: 'usd', op: '<', value: 5 }),
+      expect.objectContaining({ metric: 'costPerRequest', stat: 'usd', op: '<=', value: 0.002 }),
+    ]);
+    expect(fail(`${MINIMAL}thresholds:\n  cost: ["< 5%"]\n`)).toMatchObject({ message: `thresholds.cost[0]: '5%' is not an amount in dollars in "< 5%"`, where: 'scenarios/s.yaml:7:10' });
+  });
+});
+
+describe('cost thresholds', () => {
+  it('cannot abort the run: cost is known only at the end', () => {
+    const e = fail(`${MINIMAL}thresholds:\n  cost:\n    - { threshold: "< $5", abortOnFail: true }\n`);
+    expect(e.message).toBe('thresholds.cost[0].abortOnFail: cost is known only when the run ends; abortOnFail is not supported');
+    expect(e.where).toBe('scenarios/s.yaml:8:28');
+    expect(e.hint).toMatch(/remove abortOnFail/);
+    expect(fail(`${MINIMAL}thresholds:\n  costPerRequest{phase=p1}: [{ threshold: "< 1", abortOnFail: true }]\n`).message).toMatch(/abortOnFail is not supported/);
+    expect(parse(`${MINIMAL}thresholds:\n  cost: [{ threshold: "< $5", abortOnFail: false }]\n`).thresholds).toEqual([expect.objectContaining({ metric: 'cost', value: 5 })]);
   });
 });

@@ -1,5 +1,6 @@
 /** Validated file (schema.ts) -> the `Scenario` every other stage consumes. Pure. */
 import path from 'node:path';
+import { parseDrift } from '../gate/drift.js';
 import { parseThresholds } from '../gate/parse.js';
 import type { DatasetSpec, Phase, Scenario, TargetSpec } from '../types.js';
 import { parseDuration } from './duration.js';
@@ -72,11 +73,16 @@ export function normalizeScenario(raw: RawScenario, env: NormalizeEnv): Scenario
     load: { maxInFlight: raw.load.maxInFlight, phases },
     mock: normalizeMock(raw.mock, baseDir, raw.seed),
     ...normalizeTraffic(raw),
+    ...(raw.pricing
+      ? { pricing: { input: raw.pricing.input, cachedInput: raw.pricing.cachedInput ?? raw.pricing.input, output: raw.pricing.output } }
+      : {}),
     // Already validated by the schema (with YAML locations); this only builds the specs.
     thresholds: parseThresholds(raw.thresholds ?? {}),
+    drift: parseDrift((raw.drift ?? {}) as Record<string, string | undefined>),
     output: {
       dir: raw.output?.dir !== undefined ? path.resolve(baseDir, raw.output.dir) : defaultOutputDir(raw.name, env.cwd, env.now),
       ...(raw.output?.interval !== undefined ? { interval: parseDuration(raw.output.interval) } : {}),
+      ...(raw.output?.requests ? { requests: true } : {}),
     },
   };
 }

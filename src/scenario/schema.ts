@@ -8,7 +8,9 @@
  * (see issues.ts); otherwise the field path is prefixed.
  */
 import { z } from 'zod';
-import { checkThreshold, LATENCY_METRICS, THRESHOLD_METRICS, thresholdDescription, thresholdExample, thresholdPattern } from '../gate/parse.js';
+import { checkThreshold, LATENCY_METRICS, metricKind, splitSelector, THRESHOLD_METRICS, thresholdDescription, thresholdExample, thresholdPattern } from '../gate/parse.js';
+import { checkDrift, checkDriftKey, driftDescription, driftExample, driftPattern } from '../gate/drift.js';
+import { DRIFT_METRICS } from '../metrics/drift.js';
 import { chaosSchema } from './chaos-schema.js';
 import { mockSchema as mock } from './mock-schema.js';
 import { pacingSchema, retrySchema, tenantsSchema } from './traffic-schema.js';
@@ -157,6 +159,15 @@ const thresholds = z
   .catchall(z.array(z.union([z.string(), z.object({ threshold: z.string(), abortOnFail: z.boolean().default(false), delayAbortEval: z.string().optional() }).strict()])))
   .superRefine((t, ctx) => {
     for (const [key, exprs] of Object.entries(t)) {
+      const sel = splitSelector(key);
+      if (!('error' in sel) && metricKind(sel.metric) === 'cost') {
+        // Abort checks run on live counts, which carry no prices: the run would never stop.
+        (exprs ?? []).forEach((item, i) => {
+          if (typeof item !== 'string' && item.abortOnFail) {
+            custom(ctx, [key, i, 'abortOnFail'], `{path}: ${sel.metric} is known only when the run ends; abortOnFail is not supported`, 'remove abortOnFail (the threshold still fails the run when it ends), or bound the spend with a shorter run', 'key');
+          }
+        });
+      }
       if ((THRESHOLD_METRICS as readonly string[]).includes(key)) continue;
       if (!key.includes('{')) {
         const s = didYouMean(key, THRESHOLD_METRICS);
@@ -171,6 +182,35 @@ const thresholds = z
     }
   })
   .meta({ description: `Pass/fail gates, keyed by metric. Latency metrics (${LATENCY_METRICS.join(', ')}) take "p95 < 800ms".` });
+
+function driftExpr(metric: string) {
+  return z
+    .string()
+    .superRefine((s, ctx) => {
+      const r = checkDrift(metric, s);
+      if (!r.ok) custom(ctx, [], `{parent}.${metric}: ${r.message}`, r.hint);
+    })
+    .optional()
+    .meta({ description: driftDescription(metric), pattern: driftPattern(metric), examples: [driftExample(metric)] });
+}
+
+const drift = z
+  .object(Object.fromEntries(DRIFT_METRICS.map((m) => [m, driftExpr(m)])) as Record<string, ReturnType<typeof driftExpr>>)
+  // Unknown keys get a drift-specific message (did-you-mean, "needs a percentile") below; the
+  // JSON Schema still closes the mapping.
+  .catchall(z.unknown())
+  .superRefine((d, ctx) => {
+    for (const key of Object.keys(d)) {
+      const bad = checkDriftKey(key);
+      if (bad) custom(ctx, [key], `{parent}: ${bad.message}`, bad.hint, 'key');
+    }
+  })
+  .meta({
+    description:
+      'Trend gates for long (soak) runs, keyed by drift metric: the slope of a least-squares line through the interval windows (results.series), e.g. ttft.p95: "< 5%/h", e2e.p99: "< 200ms/h", errorRate: "< 0.5pp/h". Every verdict joins the thresholds (metric drift.<key>).',
+    additionalProperties: false,
+    examples: [{ 'ttft.p95': '< 5%/h', 'e2e.p99': '< 200ms/h', errorRate: '< 0.5pp/h' }],
+  });
 
 export const scenarioSchema = z
   .object({
@@ -193,11 +233,25 @@ export const scenarioSchema = z
       .strict()
       .optional()
       .meta({ description: 'Per-request SLOs for goodput: requests meeting all of them ÷ all that arrived (gate with thresholds.goodput).' }),
+    pricing: z
+      .object({
+        input: z.number().min(0).meta({ description: 'USD per 1M input tokens (not read from the prompt cache).' }),
+        output: z.number().min(0).meta({ description: 'USD per 1M output tokens (reasoning tokens included, as billed).' }),
+        cachedInput: z.number().min(0).optional().meta({ description: 'USD per 1M cached input tokens (usage cached_tokens); default: the input price.' }),
+      })
+      .strict()
+      .optional()
+      .meta({
+        description: 'Token prices for results.cost (USD per 1M tokens); overrides the built-in list prices of the target model. Gate with thresholds.cost and thresholds.costPerRequest.',
+        examples: [{ input: 0.15, cachedInput: 0.075, output: 0.6 }],
+      }),
     thresholds: thresholds.optional(),
+    drift: drift.optional(),
     output: z
       .object({
         dir: z.string().min(1).optional().meta({ description: 'Relative to the scenario file. Default reports/<name>-<UTC timestamp>, relative to the current directory.' }),
         interval: duration('Length of the interval windows in results.series (default 1s; 10s for runs of an hour or more).', { positive: true }).optional(),
+        requests: z.boolean().optional().meta({ description: 'Also write requests.jsonl: one line per finished request, streamed to disk (nothing per request is kept in memory). Same as --requests-log.' }),
       })
       .strict()
       .optional(),

@@ -87,7 +87,7 @@ export function sampleResults(opts: SampleOptions = {}): Results {
       ...(opts.partial !== undefined ? { partialReason: opts.partial } : {}),
     },
     ...base,
-    tokens: { input: 2400, output: recorder.tokens.output, outputSource: 'usage', plannedInput: 2400, plannedOutput: 3200, tokensPerEvent: 1 },
+    tokens: { input: 2400, cachedInput: 0, output: recorder.tokens.output, outputSource: 'usage', plannedInput: 2400, plannedOutput: 3200, tokensPerEvent: 1 },
     phases: [{ name: 'steady', kind: 'open', startMs: 0, durationMs, planned: 204 }],
     thresholds: evaluateThresholds(specs, base),
     client: {

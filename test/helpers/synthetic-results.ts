@@ -73,7 +73,7 @@ export function syntheticResults(run: SyntheticRun): Results {
     },
     metrics: recorder.metrics(),
     counts,
-    tokens: { input: t.input, output: t.output, outputSource: 'usage', plannedInput: t.input, plannedOutput: t.output, tokensPerEvent: 1 },
+    tokens: { input: t.input, cachedInput: t.cachedInput, output: t.output, outputSource: 'usage', plannedInput: t.input, plannedOutput: t.output, tokensPerEvent: 1 },
     throughput: {
       requestsPerSecond: Math.round((counts.requests / (durationMs / 1000)) * 1000) / 1000,
       outputTokensPerSecond: Math.round((t.output / (durationMs / 1000)) * 1000) / 1000,
