@@ -66,6 +66,8 @@ export async function startMockProcess({ outputTokens: tokens = outputTokens, no
   const mock = spawn(process.execPath, [...nodeArgs, new URL('../bin/llm-bench.js', import.meta.url).pathname, 'mock', '--port', '0', '--config', config], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // The bench process must never outlive a failure because the mock keeps it alive.
+  process.once('exit', () => mock.kill('SIGKILL'));
   const url = await new Promise((resolve, reject) => {
     mock.stdout.on('data', (d) => {
       const m = /listening on (\S+)/.exec(String(d));
@@ -83,11 +85,11 @@ export async function startMockProcess({ outputTokens: tokens = outputTokens, no
   };
 }
 
-/** A scenario file aimed at `url`, in a fresh temp directory; returns its path and the directory. */
-export function writeScenario(yaml) {
+/** A scenario file in a fresh temp directory: `yamlFor(dir)` gives its text; returns its path and the directory. */
+export function writeScenario(yamlFor) {
   const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-bench-'));
   const file = path.join(dir, 'scenario.yaml');
-  writeFileSync(file, yaml);
+  writeFileSync(file, yamlFor(dir));
   return { file, dir };
 }
 

@@ -13,7 +13,7 @@ const seconds = Math.ceil((target * 1.02) / rate);
 const marks = [100_000, 250_000, 500_000, 750_000, 1_000_000].filter((m) => m <= target);
 
 const mock = await startMockProcess({ outputTokens: 16 });
-const { file, dir } = writeScenario(`name: soak
+const { file, dir } = writeScenario((dir) => `name: soak
 seed: 7
 target: { kind: url, url: ${mock.url}, model: gpt-4o-mini, apiKeyEnv: LLM_BENCH_SOAK_NO_KEY }
 dataset:

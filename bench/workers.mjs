@@ -2,12 +2,12 @@
 // The same closed-loop scenario (128 concurrent 64-token streams) runs with 1 and then 2 worker
 // threads against the mock in its own process. Prints both rates and their ratio; never a test.
 // On a 2-core machine the mock's own process shares the cores, so the ceiling is well below 2×.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runScenarioFile, startMockProcess, writeScenario, seconds } from './core.mjs';
 
 const mock = await startMockProcess({ outputTokens: 64 });
-const { file, dir } = writeScenario(`name: workers
+const { file, dir } = writeScenario((dir) => `name: workers
 seed: 3
 target: { kind: url, url: ${mock.url}, model: gpt-4o-mini, apiKeyEnv: LLM_BENCH_BENCH_NO_KEY }
 dataset:
@@ -20,9 +20,21 @@ load:
 output: { dir: ${path.join(dir, 'out')} }
 `);
 
+/** CPU seconds a process has used so far (Linux /proc; utime + stime in clock ticks of 10 ms). */
+const cpuOf = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const rates = [];
 for (const workers of [1, 2]) {
+  const mock0 = cpuOf(mock.pid);
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
   const { results: r } = await runScenarioFile({ file, workers, log: () => undefined });
+  const wall = (performance.now() - t0) / 1000;
+  const own = process.cpuUsage(own0);
+  console.log(`  cores busy: client ${((own.user + own.system) / 1e6 / wall).toFixed(2)}, mock ${((cpuOf(mock.pid) - mock0) / wall).toFixed(2)}`);
   const measured = r.counts.byLabel['phase=measure']?.requests ?? 0;
   const perSecond = measured / seconds;
   rates.push(perSecond);

@@ -120,7 +120,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .description('merge the results of shards or worker threads into one results.json; exits 1 when a re-evaluated threshold fails')
     .argument('<results...>', 'results.json files or run directories (at least two)')
     .requiredOption('-o, --out <file>', 'where to write the merged results.json')
-    .option('--allow-mismatch', 'merge parts of different scenarios, seeds, models or intervals, or an incomplete shard set (marked partial)')
+    .option('--allow-mismatch', 'merge parts of different scenarios, seeds, models or intervals, or an incomplete shard set (which is marked partial)')
     .option('--report', 'also write report.html and the CI files beside the output')
     .action(async (files: string[], flags: { out: string; allowMismatch?: boolean; report?: boolean }) => {
       const { mergeCommand } = await import('./merge.js');
