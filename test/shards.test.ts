@@ -109,3 +109,31 @@ describe('shards', () => {
     expect(w.series.windows.reduce((n, x) => n + x.requests, 0)).toBe(w.counts.requests);
   }, 90_000);
 });
+
+describe('--workers and a stop', () => {
+  it('SIGINT stops every worker thread: partial results of all of them, exit 130', async () => {
+    const { runScenarioFile } = await import('../src/run/run-scenario.js');
+    const controller = new AbortController();
+    const out = path.join(project.dir, 'interrupted');
+    const started = performance.now();
+    setTimeout(() => controller.abort('SIGINT'), 1500);
+    const outcome = await runScenarioFile({
+      file: path.join(project.dir, 'scenario.yaml'),
+      overrides: { out, duration: 20_000 },
+      workers: 2,
+      signal: controller.signal,
+      requestsLog: true,
+    });
+    expect(performance.now() - started).toBeLessThan(12_000);
+    expect(outcome.exitCode).toBe(130);
+    const r = read(path.join(out, 'results.json'));
+    expect(r.meta.partial).toBe(true);
+    expect(r.meta.partialReason).toBe('SIGINT');
+    expect(r.meta.workers).toBe(2);
+    expect(r.counts.requests).toBeGreaterThan(10);
+    // both threads' requests are in the results and in the joined log
+    const seqs = rows(out).map((x) => Number(x.split('|')[0]));
+    expect(seqs.length).toBe(r.counts.requests);
+    expect(seqs.some((s) => s % 2 === 0) && seqs.some((s) => s % 2 === 1)).toBe(true);
+  }, 30_000);
+});

@@ -8,10 +8,12 @@ import { evaluateThresholds } from '../gate/evaluate.js';
 import { driftSpecFromVerdict, evaluateDrift } from '../gate/drift.js';
 import { checkThreshold } from '../gate/parse.js';
 import { computeDrift } from '../metrics/drift.js';
-import { decode, newHistogram, summarize, type Histogram } from '../metrics/hdr.js';
 import { saturationReasons } from '../metrics/client-health.js';
-import type { Counts, ErrorClass, IntervalWindow, MetricSummary, Results, ThresholdVerdict } from '../metrics/results.js';
+import type { Counts, Results, ThresholdVerdict } from '../metrics/results.js';
 import type { ThresholdSpec } from '../types.js';
+import { checkSameRun, checkShards, parseTime, shardLabel } from './merge-checks.js';
+import { mergeMetrics } from './merge-histograms.js';
+import { mergeSeries } from './merge-series.js';
 
 export interface MergeOptions {
   /** merge parts of different scenarios, seeds, models or series intervals, or an incomplete shard set */
@@ -29,12 +31,9 @@ export interface DeferredThreshold {
 }
 
 const MAX_ERRORS = 50;
-const MISMATCH_HINT = 'merge the parts of one run (same scenario file, seed and model), or pass --allow-mismatch to merge anyway';
-const DAMAGED_HINT = 'the results file may be damaged; pass the results.json an `llm-bench run` wrote';
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const shardLabel = (s: { index: number; count: number }): string => `${s.index}/${s.count}`;
 /** Fields other engineers add to Results (cost, calibration, drift): read without assuming a shape. */
 const extra = (r: Results, key: string): unknown => (r as unknown as Record<string, unknown>)[key];
 
@@ -184,137 +183,6 @@ export function deferredThresholds(parts: readonly Results[]): DeferredThreshold
   return splitPairs(thresholdPairs(parts)).deferred;
 }
 
-// --- validation -------------------------------------------------------------------------------
-
-function parseTime(value: unknown, field: string, where: string): number {
-  const t = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(t)) throw new UserError(`${field} is not a timestamp (${JSON.stringify(value)})`, { where, hint: DAMAGED_HINT });
-  return t;
-}
-
-function checkSameRun(parts: readonly Results[], name: (i: number) => string): void {
-  const first = parts[0]!;
-  const fields: Array<[string, (r: Results) => unknown]> = [
-    ['scenarioHash', (r) => r.meta.scenarioHash],
-    ['seed', (r) => r.meta.seed],
-    ['target.model', (r) => r.meta.target?.model],
-  ];
-  parts.forEach((p, i) => {
-    if (i === 0) return;
-    for (const [field, get] of fields) {
-      const a = get(first);
-      const b = get(p);
-      if (a !== b) {
-        throw new UserError(`${field} ${JSON.stringify(b)} differs from ${name(0)}'s ${JSON.stringify(a)}: not a part of the same run`, { where: name(i), hint: MISMATCH_HINT });
-      }
-    }
-  });
-}
-
-/**
- * Shards must be distinct and agree on the count. When every part is a shard, the set must be
- * complete; with allowMismatch a gap is returned as a partial reason instead.
- */
-function checkShards(parts: readonly Results[], name: (i: number) => string, allow: boolean): string | null {
-  const seen = new Map<number, number>();
-  let count: { n: number; at: number } | null = null;
-  parts.forEach((p, i) => {
-    const s = p.meta.shard;
-    if (!s) return;
-    if (!Number.isInteger(s.count) || !Number.isInteger(s.index) || s.count < 1 || s.index < 1 || s.index > s.count) {
-      throw new UserError(`meta.shard ${JSON.stringify(s)} is not a shard i/n with 1 <= i <= n`, { where: name(i), hint: DAMAGED_HINT });
-    }
-    if (count && s.count !== count.n) {
-      throw new UserError(`shard ${shardLabel(s)} is from a split into ${s.count}, but ${name(count.at)} is from a split into ${count.n}`, {
-        where: name(i),
-        hint: 'merge the shards of one run: every part must come from the same --shard i/n split',
-      });
-    }
-    count ??= { n: s.count, at: i };
-    const dup = seen.get(s.index);
-    if (dup !== undefined) {
-      throw new UserError(`shard ${shardLabel(s)} is given twice (also ${name(dup)})`, { where: name(i), hint: 'pass each shard once; merging a shard twice would count its requests twice' });
-    }
-    seen.set(s.index, i);
-  });
-  const n = (count as { n: number } | null)?.n;
-  if (n === undefined || !parts.every((p) => p.meta.shard)) return null;
-  const missing = Array.from({ length: n }, (_, k) => k + 1).filter((k) => !seen.has(k));
-  if (missing.length === 0) return null;
-  const list = missing.map((k) => `${k}/${n}`).join(', ');
-  if (!allow) {
-    const have = [...seen.keys()].sort((a, b) => a - b).map((k) => `${k}/${n}`).join(', ');
-    throw new UserError(`incomplete shard set: missing ${list} (got ${have})`, {
-      hint: `add the missing shard's results, or pass --allow-mismatch to merge what there is (marked partial)`,
-    });
-  }
-  return `merged ${seen.size} of ${n} shards (missing ${list})`;
-}
-
-// --- histograms -------------------------------------------------------------------------------
-
-/** Adds an encoded summary into `into`; the decoded copy is freed at once. */
-function addSummary(into: Histogram, s: MetricSummary, what: string, where: string): void {
-  let h: Histogram;
-  try {
-    if (typeof s?.hdr !== 'string' || s.hdr === '') throw new Error('no hdr');
-    h = decode(s.hdr);
-  } catch (err) {
-    throw new UserError(`${what}: the histogram does not decode (${(err as Error).message})`, { where, hint: DAMAGED_HINT });
-  }
-  try {
-    into.add(h);
-  } finally {
-    h.destroy();
-  }
-}
-
-const SUMMARY_STATS = ['min', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
-
-/**
- * The exact sum of the parts' histograms, summarised. A decoded histogram only knows its largest
- * value to the bucket's upper edge, while each part's own max is exact: the merged max is the
- * parts' largest, and (as summarize does) no statistic reads above it.
- */
-function sumSummaries(items: ReadonlyArray<{ s: MetricSummary; where: string }>, what: string): MetricSummary {
-  const sum = newHistogram();
-  let out: MetricSummary;
-  try {
-    for (const { s, where } of items) addSummary(sum, s, what, where);
-    out = summarize(sum);
-  } finally {
-    sum.destroy();
-  }
-  const maxes = items.filter(({ s }) => s.count > 0 && typeof s.max === 'number' && Number.isFinite(s.max)).map(({ s }) => s.max);
-  const max = maxes.length > 0 ? Math.max(...maxes) : null;
-  if (out.count > 0 && max !== null && max < out.max) {
-    out.max = max;
-    for (const k of SUMMARY_STATS) out[k] = Math.min(out[k], max);
-  }
-  return out;
-}
-
-function mergeMetrics(parts: readonly Results[], name: (i: number) => string): Results['metrics'] {
-  const byKey = new Map<string, Map<string, Array<{ s: MetricSummary; where: string }>>>();
-  parts.forEach((p, i) => {
-    for (const [metric, labels] of Object.entries(p.metrics ?? {})) {
-      let m = byKey.get(metric);
-      if (!m) byKey.set(metric, (m = new Map()));
-      for (const [label, s] of Object.entries(labels ?? {})) {
-        let list = m.get(label);
-        if (!list) m.set(label, (list = []));
-        list.push({ s, where: name(i) });
-      }
-    }
-  });
-  const out: Results['metrics'] = {};
-  for (const [metric, labels] of byKey) {
-    const o: Record<string, MetricSummary> = (out[metric] = {});
-    for (const [label, items] of labels) o[label] = sumSummaries(items, `metrics.${metric}.${label}`);
-  }
-  return out;
-}
-
 // --- counts, tokens, errors -------------------------------------------------------------------
 
 /** Adds every number of `from` into `into`, recursing into objects (keys are unioned). */
@@ -432,91 +300,6 @@ function mergePacing(parts: readonly Results[], ends: readonly number[]): Result
     minRemainingTokens: minOf((p) => p.minRemainingTokens),
     minRemainingRequests: minOf((p) => p.minRemainingRequests),
   };
-}
-
-// --- series -----------------------------------------------------------------------------------
-
-interface Bin {
-  requests: number;
-  ok: number;
-  failed: number;
-  dropped: number;
-  byClass: Partial<Record<ErrorClass, number>>;
-  requestsPerSecond: number;
-  outputTokensPerSecond: number;
-  /** most in flight per part: parts run at once, so the bin's value is their sum */
-  inFlight: Map<number, number>;
-  remaining: number | null;
-  ttft: Array<{ s: MetricSummary; where: string }>;
-  e2e: Array<{ s: MetricSummary; where: string }>;
-}
-
-/**
- * Windows are placed by absolute time on a grid of intervalMs counted from the earliest start;
- * a window goes to the bin nearest its start (its midpoint's bin when lengths differ).
- */
-function mergeSeries(parts: readonly Results[], starts: readonly number[], t0: number, allow: boolean, name: (i: number) => string): Results['series'] {
-  const withSeries = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.series && p.series.intervalMs > 0);
-  if (withSeries.length === 0) return { intervalMs: parts[0]!.series?.intervalMs ?? 0, windows: [] };
-  const base = withSeries[0]!;
-  const odd = withSeries.find(({ p }) => p.series.intervalMs !== base.p.series.intervalMs);
-  if (odd && !allow) {
-    throw new UserError(`series interval ${odd.p.series.intervalMs} ms differs from ${name(base.i)}'s ${base.p.series.intervalMs} ms`, {
-      where: name(odd.i),
-      hint: 'run every part with the same output.interval, or pass --allow-mismatch (windows are then re-binned on the longest interval)',
-    });
-  }
-  const grid = Math.max(...withSeries.map(({ p }) => p.series.intervalMs));
-  const bins = new Map<number, Bin>();
-  for (const { p, i } of withSeries) {
-    const offset = starts[i]! - t0;
-    for (const w of p.series.windows) {
-      const lengthMs = w.length > 0 ? Math.round(w.length * 1000) : p.series.intervalMs;
-      const startMs = offset + Math.round(w.start * 1000);
-      const index = Math.max(0, Math.floor((startMs + lengthMs / 2) / grid));
-      let b = bins.get(index);
-      if (!b) {
-        b = { requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlight: new Map(), remaining: null, ttft: [], e2e: [] };
-        bins.set(index, b);
-      }
-      b.requests += w.requests;
-      b.ok += w.ok;
-      b.failed += w.failed;
-      b.dropped += w.dropped;
-      for (const [cls, n] of Object.entries(w.byClass ?? {}) as Array<[ErrorClass, number]>) b.byClass[cls] = (b.byClass[cls] ?? 0) + n;
-      // Rates are per second of the window: a shorter window contributes its share of the bin.
-      const share = lengthMs === grid ? 1 : lengthMs / grid;
-      b.requestsPerSecond += w.requestsPerSecond * share;
-      b.outputTokensPerSecond += w.outputTokensPerSecond * share;
-      b.inFlight.set(i, Math.max(b.inFlight.get(i) ?? 0, w.inFlightMax));
-      if (w.rateLimitRemainingTokens !== null && w.rateLimitRemainingTokens !== undefined) {
-        b.remaining = b.remaining === null ? w.rateLimitRemainingTokens : Math.min(b.remaining, w.rateLimitRemainingTokens);
-      }
-      if (w.ttft) b.ttft.push({ s: w.ttft, where: name(i) });
-      if (w.e2e) b.e2e.push({ s: w.e2e, where: name(i) });
-    }
-  }
-  const windows: IntervalWindow[] = [...bins.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([index, b]) => {
-      const start = (index * grid) / 1000;
-      return {
-        start,
-        length: grid / 1000,
-        requests: b.requests,
-        ok: b.ok,
-        failed: b.failed,
-        dropped: b.dropped,
-        byClass: b.byClass,
-        requestsPerSecond: b.requestsPerSecond,
-        outputTokensPerSecond: b.outputTokensPerSecond,
-        inFlightMax: [...b.inFlight.values()].reduce((n, x) => n + x, 0),
-        rateLimitRemainingTokens: b.remaining,
-        ttft: b.ttft.length > 0 ? sumSummaries(b.ttft, `series window at ${start} s: ttft`) : null,
-        e2e: b.e2e.length > 0 ? sumSummaries(b.e2e, `series window at ${start} s: e2e`) : null,
-      };
-    });
-  return { intervalMs: grid, windows };
 }
 
 function distinct<T>(xs: readonly T[]): T[] {
