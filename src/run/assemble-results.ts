@@ -8,6 +8,7 @@ import type { MetricsRecorder } from '../metrics/recorder.js';
 import type { Results } from '../metrics/results.js';
 import type { Scenario, TargetSpec } from '../types.js';
 import { toolVersion } from '../version.js';
+import type { SliceOutcome } from './slice-runner.js';
 
 export interface RunFacts {
   scenario: Scenario;
@@ -100,4 +101,21 @@ export function assembleResults(f: RunFacts): Results {
   if (f.pacing) results.pacing = f.pacing;
   if (f.chaos) results.chaos = f.chaos;
   return results;
+}
+
+/** The results of one slice as the slice runner left them (a whole run, a shard, or one worker thread). */
+export function sliceResults(
+  out: SliceOutcome,
+  f: Pick<RunFacts, 'scenario' | 'scenarioHash' | 'target' | 'startedAt'> & { slice: { index: number; count: number } },
+): Results {
+  return assembleResults({
+    ...f,
+    recorder: out.recorder,
+    client: out.client,
+    endedAt: new Date(),
+    plannedInput: out.plannedInput,
+    plannedOutput: out.plannedOutput,
+    partial: out.partial,
+    ...(out.pacingLimits ? { pacing: { limits: out.pacingLimits, ...out.limitsSeen } } : {}),
+  });
 }

@@ -23,7 +23,7 @@ import { renderHtml } from '../report/html.js';
 import { checkOutputDir, writeOutputs } from '../report/write-outputs.js';
 import { loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../types.js';
-import { assembleResults } from './assemble-results.js';
+import { sliceResults } from './assemble-results.js';
 import { mergeResults } from './merge-results.js';
 import type { ProgressSnapshot } from './progress.js';
 import { runInWorkers } from './run-workers.js';
@@ -175,20 +175,7 @@ export async function runScenario(
           },
         );
         partial = out.partial;
-        results = assembleResults({
-          scenario,
-          scenarioHash: opts.scenarioHash ?? '',
-          target,
-          recorder: out.recorder,
-          client: out.client,
-          startedAt,
-          endedAt: new Date(),
-          plannedInput: out.plannedInput,
-          plannedOutput: out.plannedOutput,
-          partial,
-          slice,
-          ...(out.pacingLimits ? { pacing: { limits: out.pacingLimits, ...out.limitsSeen } } : {}),
-        });
+        results = sliceResults(out, { scenario, scenarioHash: opts.scenarioHash ?? '', target, startedAt, slice });
       } else {
         const out = await runInWorkers({
           data: {

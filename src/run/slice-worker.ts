@@ -4,22 +4,14 @@
  * end, the slice's results, which the parent merges like shards.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PlanSlice } from '../load/run-loop.js';
 import { encode } from '../metrics/hdr.js';
 import type { Results } from '../metrics/results.js';
-import type { Scenario, TargetSpec } from '../types.js';
-import { assembleResults } from './assemble-results.js';
+import { sliceResults } from './assemble-results.js';
 import { liveView, type LiveView } from './live-thresholds.js';
 import { plannedEpisodeDuring } from './planned-episodes.js';
-import { runSlice } from './slice-runner.js';
+import { runSlice, type SliceSetup } from './slice-runner.js';
 
-export interface SliceWorkerData {
-  scenario: Scenario;
-  target: TargetSpec;
-  sendUrl: string;
-  connectTo?: { host: string; port: number };
-  apiKey?: string;
-  slice: PlanSlice;
+export interface SliceWorkerData extends Pick<SliceSetup, 'scenario' | 'target' | 'sendUrl' | 'connectTo' | 'apiKey' | 'slice'> {
   graceMs: number;
   /** write this worker's rows here (the parent joins the files) */
   requestLog?: { dir: string; name: string };
@@ -104,20 +96,7 @@ async function main(): Promise<void> {
       },
     },
   );
-  const results = assembleResults({
-    scenario: data.scenario,
-    scenarioHash: '',
-    target: data.target,
-    recorder: out.recorder,
-    client: out.client,
-    startedAt,
-    endedAt: new Date(),
-    plannedInput: out.plannedInput,
-    plannedOutput: out.plannedOutput,
-    partial: out.partial,
-    slice: data.slice,
-    ...(out.pacingLimits ? { pacing: { limits: out.pacingLimits, ...out.limitsSeen } } : {}),
-  });
+  const results = sliceResults(out, { scenario: data.scenario, scenarioHash: '', target: data.target, startedAt, slice: data.slice });
   post({ type: 'done', results, partial: out.partial });
 }
 
