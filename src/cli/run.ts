@@ -55,8 +55,10 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
     progress.done();
     io.out(outcome.summary);
     const names = outcome.files.map((f) => f.slice(outcome.outputDir.length + 1));
-    const hgrm = names.filter((n) => n.endsWith('.hgrm')).length;
-    const listed = [...names.filter((n) => !n.endsWith('.hgrm')), ...(hgrm > 0 ? [`${hgrm} .hgrm`] : [])];
+    // Per-metric files are counted, not listed.
+    const perMetric = (ext: string): string[] => names.filter((n) => n.endsWith(ext) && n !== `results${ext}`);
+    const counted = ['.hgrm', '.hlog'].flatMap((ext) => (perMetric(ext).length > 0 ? [`${perMetric(ext).length} ${ext}`] : []));
+    const listed = [...names.filter((n) => !perMetric('.hgrm').includes(n) && !perMetric('.hlog').includes(n)), ...counted];
     io.out(`results: ${outcome.outputDir} (${listed.join(', ')})${outcome.results.meta.partial ? ' — partial: the run was stopped early' : ''}`);
     return outcome.exitCode;
   } finally {

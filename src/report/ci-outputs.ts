@@ -1,10 +1,11 @@
 /**
  * The files a CI job wants beside results.json: JUnit XML for test reporters, a Markdown
- * step summary, one .hgrm percentile distribution per metric and an HdrHistogram interval log.
+ * step summary, one .hgrm percentile distribution and one HdrHistogram interval log (.hlog) per
+ * metric, and results.hlog with every metric tagged.
  */
 import type { Results } from '../metrics/results.js';
 import { hgrmFiles } from './hgrm.js';
-import { renderHlog } from './hlog.js';
+import { hlogFiles, renderHlog } from './hlog.js';
 import { renderJUnit } from './junit.js';
 import { renderSummaryMarkdown } from './summary-md.js';
 
@@ -15,5 +16,6 @@ export function ciOutputFiles(results: Results): Record<string, string> {
     'summary.md': renderSummaryMarkdown(results),
     ...hgrmFiles(results),
     'results.hlog': renderHlog(results),
+    ...hlogFiles(results),
   };
 }

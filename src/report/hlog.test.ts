@@ -79,3 +79,24 @@ describe('interval log with interval windows', () => {
     expect(read.filter((x) => x.tag === 'itl').length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('one interval log per metric', () => {
+  it('<metric>.hlog holds that metric alone, untagged, and reads back to its counts and percentiles', async () => {
+    const { hlogFiles } = await import('./hlog.js');
+    const r = sampleResults();
+    const files = hlogFiles(r);
+    const metrics = Object.keys(r.metrics).filter((m) => (r.metrics[m]!.all?.count ?? 0) > 0);
+    expect(Object.keys(files).sort()).toEqual(metrics.map((m) => `${m}.hlog`).sort());
+    for (const m of metrics) {
+      const text = files[`${m}.hlog`]!;
+      expect(text.startsWith('#[Histogram log format version 1.3]')).toBe(true);
+      expect(text).not.toMatch(/^Tag=/m);
+      const read = readHlog(text);
+      const original = decode(r.metrics[m]!.all!.hdr);
+      const sum = read.reduce((n, x) => n + x.histogram.totalCount, 0);
+      expect(sum).toBe(original.totalCount);
+      expect(read[0]!.histogram.getValueAtPercentile(99)).toBe(original.getValueAtPercentile(99));
+      original.destroy();
+    }
+  });
+});

@@ -1,12 +1,14 @@
 /**
- * An HdrHistogram interval log (format 1.3), readable by HistogramLogProcessor, the
- * HdrHistogram log analyzers and hdr-histogram-js. Tagged by metric (label `all`). Metrics
- * the interval windows keep (TTFT, E2E) get one line per window, so the tools can plot them
- * over time; the others one line covering the whole run. A tag's lines add up to the run.
+ * HdrHistogram interval logs (format 1.3), readable by HistogramLogProcessor, the
+ * HdrHistogram log analyzers and hdr-histogram-js: results.hlog holds every metric (label
+ * `all`) under its tag; `<metric>.hlog` holds one metric untagged, for tools that ignore tags.
+ * Metrics the interval windows keep (TTFT, E2E) get one line per window, so the tools can plot
+ * them over time; the others one line covering the run. A metric's lines add up to the run.
  */
 import { HistogramLogReader, HistogramLogWriter } from 'hdr-histogram-js';
 import { decode, type Histogram } from '../metrics/hdr.js';
 import type { Results } from '../metrics/results.js';
+import { fileSafe } from './hgrm.js';
 
 /** Recorded in µs; the interval max is written in ms. */
 const MAX_VALUE_UNIT_RATIO = 1000;
@@ -14,7 +16,8 @@ const MAX_VALUE_UNIT_RATIO = 1000;
 /** Tags end at a comma and cannot hold whitespace. */
 const tagOf = (metric: string): string => metric.replace(/[,\s]/g, '_');
 
-export function renderHlog(results: Results): string {
+/** Every metric under its tag; with `only`, that metric alone and untagged. */
+export function renderHlog(results: Results, only?: string): string {
   const chunks: string[] = [];
   const writer = new HistogramLogWriter((s) => chunks.push(s));
   const startMs = Date.parse(results.meta.startedAt);
@@ -32,13 +35,14 @@ export function renderHlog(results: Results): string {
   const write = (metric: string, hdr: string, start: number, end: number): void => {
     const h = decode(hdr);
     try {
-      h.tag = tagOf(metric);
+      if (only === undefined) h.tag = tagOf(metric);
       writer.outputIntervalHistogram(h, start, end, MAX_VALUE_UNIT_RATIO);
     } finally {
       h.destroy();
     }
   };
   for (const [metric, byLabel] of Object.entries(results.metrics)) {
+    if (only !== undefined && metric !== only) continue;
     const s = byLabel.all;
     if (!s || s.count <= 0 || !s.hdr) continue;
     const windows = windowsOf(results, metric);
@@ -60,6 +64,15 @@ function windowsOf(results: Results, metric: string): Array<{ start: number; len
     count += s.count;
   }
   return out.length > 0 && count === results.metrics[metric]?.all?.count ? out : null;
+}
+
+/** `<metric>.hlog` for every metric with data under the `all` label. */
+export function hlogFiles(results: Results): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [metric, byLabel] of Object.entries(results.metrics)) {
+    if ((byLabel.all?.count ?? 0) > 0 && byLabel.all?.hdr) files[`${fileSafe(metric)}.hlog`] = renderHlog(results, metric);
+  }
+  return files;
 }
 
 /** Every interval of an interval log, in file order (histograms in µs, as recorded). */
