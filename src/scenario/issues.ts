@@ -14,6 +14,8 @@ export interface Problem {
   at: 'key' | 'value';
   message: string;
   hint?: string;
+  /** a key the schema does not know (often the cause of a complaint about its object) */
+  unknownKey?: true;
 }
 
 /** `load.phases[1].rate`, `target.headers["X-Api"]` */
@@ -96,6 +98,7 @@ function explain(issue: z.core.$ZodIssue, root: z.core.$ZodType): Problem[] {
       return {
         path: [...path, k],
         at: 'key' as const,
+        unknownKey: true as const,
         message: `unknown ${isMetric ? 'metric' : 'field'} '${fieldPath([...path, k])}'${s ? ` — did you mean '${s}'?` : ''}`,
         hint: `${s ? `rename it to ${s}; known` : 'known'} ${isMetric ? 'metrics' : 'fields'}${inside}: ${known.join(', ')}`,
       };

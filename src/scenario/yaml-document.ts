@@ -35,7 +35,11 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, show
     const problems = explainIssues(parsed.error.issues, schema)
       .map((p) => ({ ...p, pos: locate(doc, lc, p.path, p.at) }))
       .sort((a, b) => a.pos.offset - b.pos.offset);
-    const first = problems[0]!;
+    // "needs exactly one of …" about an object is usually caused by a mistyped key inside it:
+    // name that key first.
+    const container = problems[0]!;
+    const first =
+      problems.find((p) => p.unknownKey && p.path.length > container.path.length && container.path.every((seg, i) => p.path[i] === seg)) ?? container;
     const more = problems.length - 1;
     const tail = more > 0 ? `(${more} more problem${more === 1 ? '' : 's'} in this file after this one)` : '';
     const hint = [first.hint, tail].filter(Boolean).join('\n  ');
