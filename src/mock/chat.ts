@@ -5,17 +5,17 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { admit, afterSlowHeaders } from './admission.js';
+import { afterSlowHeaders } from './admission.js';
 import { parseChatRequest, type ChatRequest } from './chat-request.js';
 import type { MockContext } from './context.js';
 import { TimedEventStream, type StreamPlan } from './event-stream.js';
-import { baseHeaders, sendError } from './http.js';
+import { baseHeaders } from './http.js';
 import { resolveModel, systemFingerprint } from './models.js';
 import { jitteredSchedule, ttftForRequest } from './profile.js';
 import { requestRng, RngPurpose } from './rng.js';
 import { generateTokens } from './text.js';
 import { argumentPieces, toolArguments } from './tool-args.js';
-import { answerWhole, cachedTokens, planOutput, recordTruth } from './generation.js';
+import { answerWhole, cachedTokens, recordTruth, startGeneration } from './generation.js';
 
 export function usageJson(prompt: number, completion: number, cached = 0, reasoning = 0): string {
   return (
@@ -48,16 +48,10 @@ function wantsToolCall(r: ChatRequest): boolean {
 
 /** `raw` is the request body; `t0` (performance.now()) is when it was fully received. */
 export function handleChatCompletions(ctx: MockContext, res: ServerResponse, raw: string, t0: number): void {
-  const requestId = ctx.ids.requestId();
-  const parsed = parseChatRequest(raw);
-  if (!parsed.ok) return sendError(res, parsed.status, parsed.error, requestId);
-  const r = parsed.req;
-  const refused = refusal(ctx, r);
-  if (refused) return sendError(res, 400, refused, requestId);
-  const { profile, latency } = ctx.model(r.model);
-  const out = planOutput(profile, r.maxTokens, ctx.opts.defaultOutputTokens);
-  const admitted = admit(ctx, res, { requestId, t0, api: 'chat', model: r.model, tokens: r.promptTokens + out.reserved });
-  if (!admitted) return;
+  const started = startGeneration(ctx, res, t0, 'chat', parseChatRequest(raw), { refusal: (r) => refusal(ctx, r), maxTokens: (r) => r.maxTokens });
+  if (!started) return;
+  const { requestId, req: r, out, admitted } = started;
+  const { profile, latency } = started.behaviour;
   const { index } = admitted;
   const seed = ctx.opts.seed;
 

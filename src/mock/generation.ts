@@ -5,11 +5,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Admitted } from './admission.js';
-import type { MockContext } from './context.js';
+import { admit, type Admitted } from './admission.js';
+import type { MockContext, ModelBehaviour } from './context.js';
 import type { WriteStamps } from './event-stream.js';
 import { faultLabel } from './faults.js';
-import { baseHeaders, sendJson } from './http.js';
+import { baseHeaders, sendError, sendJson } from './http.js';
 import type { ModelProfile } from './model-profiles.js';
 import { epochNow } from './truth-log.js';
 
@@ -31,6 +31,50 @@ export function planOutput(profile: ModelProfile, maxTokens: number | undefined,
   const total = maxTokens ?? Math.round(defaultOutput * (1 + ratio));
   const reasoning = ratio > 0 ? Math.round((total * ratio) / (1 + ratio)) : 0;
   return { visible: total - reasoning, reasoning, reserved: total, finishReason: maxTokens !== undefined ? 'length' : 'stop' };
+}
+
+/** What a generating endpoint's request parser gives the shared prologue. */
+interface GeneratingRequest {
+  model: string;
+  promptTokens: number;
+}
+
+export interface Started<R> {
+  requestId: string;
+  req: R;
+  behaviour: ModelBehaviour;
+  out: OutputPlan;
+  admitted: Admitted;
+}
+
+/**
+ * The part of a generating request every API shares: parse (400 on a bad body), refuse what the
+ * model cannot do, plan the output, then admission (faults and rate limits). Null when the
+ * request has already been answered.
+ */
+export function startGeneration<R extends GeneratingRequest>(
+  ctx: MockContext,
+  res: ServerResponse,
+  t0: number,
+  api: string,
+  parsed: { ok: true; req: R } | { ok: false; status: number; error: Parameters<typeof sendError>[2] },
+  spec: { refusal(req: R): Parameters<typeof sendError>[2] | null; maxTokens(req: R): number | undefined },
+): Started<R> | null {
+  const requestId = ctx.ids.requestId();
+  if (!parsed.ok) {
+    sendError(res, parsed.status, parsed.error, requestId);
+    return null;
+  }
+  const req = parsed.req;
+  const refused = spec.refusal(req);
+  if (refused) {
+    sendError(res, 400, refused, requestId);
+    return null;
+  }
+  const behaviour = ctx.model(req.model);
+  const out = planOutput(behaviour.profile, spec.maxTokens(req), ctx.opts.defaultOutputTokens);
+  const admitted = admit(ctx, res, { requestId, t0, api, model: req.model, tokens: req.promptTokens + out.reserved });
+  return admitted ? { requestId, req, behaviour, out, admitted } : null;
 }
 
 const CACHE_MIN_TOKENS = 1024;

@@ -6,11 +6,11 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { admit, afterSlowHeaders } from './admission.js';
+import { afterSlowHeaders } from './admission.js';
 import type { MockContext } from './context.js';
 import { TimedEventStream, type StreamPlan } from './event-stream.js';
-import { answerWhole, cachedTokens, planOutput, recordTruth } from './generation.js';
-import { baseHeaders, sendError } from './http.js';
+import { answerWhole, cachedTokens, recordTruth, startGeneration } from './generation.js';
+import { baseHeaders } from './http.js';
 import { resolveModel } from './models.js';
 import { jitteredSchedule, ttftForRequest } from './profile.js';
 import { parseResponsesRequest, type ResponsesRequest } from './responses-request.js';
@@ -159,16 +159,10 @@ function refusal(ctx: MockContext, r: ResponsesRequest) {
 
 /** `raw` is the request body; `t0` (performance.now()) is when it was fully received. */
 export function handleResponses(ctx: MockContext, res: ServerResponse, raw: string, t0: number): void {
-  const requestId = ctx.ids.requestId();
-  const parsed = parseResponsesRequest(raw);
-  if (!parsed.ok) return sendError(res, parsed.status, parsed.error, requestId);
-  const r = parsed.req;
-  const refused = refusal(ctx, r);
-  if (refused) return sendError(res, 400, refused, requestId);
-  const { profile, latency } = ctx.model(r.model);
-  const out = planOutput(profile, r.maxOutputTokens, ctx.opts.defaultOutputTokens);
-  const admitted = admit(ctx, res, { requestId, t0, api: 'responses', model: r.model, tokens: r.promptTokens + out.reserved });
-  if (!admitted) return;
+  const started = startGeneration(ctx, res, t0, 'responses', parseResponsesRequest(raw), { refusal: (r) => refusal(ctx, r), maxTokens: (r) => r.maxOutputTokens });
+  if (!started) return;
+  const { requestId, req: r, out, admitted } = started;
+  const { profile, latency } = started.behaviour;
   const { index } = admitted;
   const seed = ctx.opts.seed;
   const truth = { requestId, index, api: 'responses', model: r.model, t0 };
