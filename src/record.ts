@@ -48,6 +48,8 @@ export interface RequestRecord {
   timedOut: boolean;
   /** tenant index (0 when the scenario names none) */
   tenant: number;
+  /** the tenant the plan fixed (an arrival of a tenant's own rate stream); null: drawn by share */
+  planTenant: number | null;
   /** attempts made so far, this one included */
   attempts: number;
   /** the first attempt's dispatch and sent stamps and when it ended (NaN until the dispatcher sets them) */
@@ -66,6 +68,7 @@ export interface RequestRecord {
 export function nextAttempt(prev: RequestRecord): RequestRecord {
   const rec = newRecord(prev.seq, prev.promptIndex, prev.phase, prev.intended);
   rec.tenant = prev.tenant;
+  rec.planTenant = prev.planTenant;
   rec.attempts = prev.attempts + 1;
   rec.firstDispatched = prev.firstDispatched;
   rec.firstSent = prev.firstSent;
@@ -101,6 +104,7 @@ export function newRecord(seq: number, promptIndex: number, phase: number, inten
     requestId: null,
     timedOut: false,
     tenant: 0,
+    planTenant: null,
     attempts: 1,
     firstDispatched: NaN,
     firstSent: NaN,

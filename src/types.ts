@@ -136,9 +136,26 @@ export interface ClosedPhase {
 
 export type Phase = OpenPhase | ClosedPhase;
 
+/** A tenant with its own `rate`: a seeded stream of its own arrivals in every open phase. */
+export interface TenantStream {
+  /** index into Scenario.tenants */
+  tenant: number;
+  /** the tenant's name: its stream's seed is derived from it, so other tenants never shift it */
+  name: string;
+  /** requests/s, constant over every open phase (the phase's arrival kind and burstiness apply) */
+  rate: number;
+}
+
 export interface LoadSpec {
   maxInFlight: number;
   phases: Phase[];
+  /** tenants with a rate (absent: none); their arrivals are merged into the plan in time order */
+  tenantStreams?: TenantStream[];
+  /**
+   * false when every tenant has a rate: open phases then generate no arrivals of their own and
+   * only set the time and the arrival kind. Absent = true.
+   */
+  phaseArrivals?: boolean;
 }
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -211,7 +228,12 @@ export interface RetryConfig {
 
 export interface TenantSpec {
   name: string;
-  share: number;
+  /** relative share of the phases' own arrivals; absent when the tenant has a `rate` */
+  share?: number;
+  /** requests/s of the tenant's own arrival stream (see LoadSpec.tenantStreams) */
+  rate?: number;
+  /** the tenant's own prompts; absent: the scenario's dataset */
+  dataset?: DatasetSpec;
   rpm?: number;
   tpm?: number;
   priority: 'interactive' | 'batch';

@@ -17,6 +17,11 @@ export interface DispatcherOptions {
   tenants?: TenantSpec[];
   /** tokens a request reserves: its input + max output */
   budgetOf(promptIndex: number): number;
+  /**
+   * The prompt of a request once its tenant is known (tenants may have their own datasets).
+   * Absent: the run loop's promptIndex stands.
+   */
+  promptOf?(tenant: number, seq: number): number;
   /** hand one attempt to the transport; `done` once it has finished */
   sendAttempt(rec: RequestRecord, done: (rec: RequestRecord) => void): void;
   /** a tenant's daily budget refused the request (counted as dropped) */
@@ -47,10 +52,22 @@ function pacerFor(p: Partial<PacingConfig> & { rpm?: number; tpm?: number }, bas
   });
 }
 
+/**
+ * What the share draw weighs each tenant by: its share, and 0 for a tenant with a rate (its
+ * requests come from its own stream). When every tenant has a rate, requests that still need a
+ * tenant — those of closed phases — are drawn in proportion to the rates.
+ */
+export function drawWeights(specs: TenantSpec[]): number[] {
+  const anyShare = specs.some((t) => t.share !== undefined);
+  return specs.map((t) => (anyShare ? (t.share ?? 0) : (t.rate ?? 0)));
+}
+
 export class Dispatcher {
   private readonly global: Pacer | null;
   private readonly tenants: TenantState[];
   private readonly cumulativeShares: number[];
+  /** the last tenant the draw can pick (rounding may leave u above the last cumulative share) */
+  private readonly lastDrawn: number;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   /** requests not on the wire yet: in a pacer's queue or waiting to retry */
   private readonly waiting = new Set<RequestRecord>();
@@ -80,9 +97,11 @@ export class Dispatcher {
       requests: 0,
       tokens: 0,
     }));
-    const total = specs.reduce((a, t) => a + t.share, 0);
+    const weights = drawWeights(specs);
+    const total = weights.reduce((a, w) => a + w, 0);
     let acc = 0;
-    this.cumulativeShares = specs.map((t) => (acc += t.share / total));
+    this.cumulativeShares = weights.map((w) => (acc += w / total));
+    this.lastDrawn = weights.findLastIndex((w) => w > 0);
   }
 
   /** Requests the client holds: waiting in a pacer, waiting to retry, or on the wire. */
@@ -94,16 +113,22 @@ export class Dispatcher {
     return this.tenants.map((t) => t.spec.name);
   }
 
-  /** The tenant of the seq-th request: a seeded draw by share, the same on every run. */
-  private tenantOf(seq: number): number {
+  /**
+   * The tenant of the seq-th request: the one the plan fixed (a tenant's own arrival), else a
+   * seeded draw among the share tenants, the same on every run and in every slice.
+   */
+  tenantFor(seq: number, fixed: number | null | undefined): number {
+    if (fixed !== null && fixed !== undefined) return fixed;
     if (this.tenants.length <= 1) return 0;
     const u = mulberry32(mixSeed(this.opts.seed, seq, TENANT_PURPOSE))();
     const i = this.cumulativeShares.findIndex((c) => u < c);
-    return i < 0 ? this.tenants.length - 1 : i;
+    return i < 0 ? this.lastDrawn : i;
   }
 
   send(rec: RequestRecord, done: (rec: RequestRecord) => void): void {
-    rec.tenant = this.tenantOf(rec.seq);
+    rec.tenant = this.tenantFor(rec.seq, rec.planTenant);
+    // The prompt is final before anything is charged: the budget, the pacers and the send all use it.
+    if (this.opts.promptOf) rec.promptIndex = this.opts.promptOf(rec.tenant, rec.seq);
     const tenant = this.tenants[rec.tenant];
     const tokens = this.opts.budgetOf(rec.promptIndex);
     if (tenant && !this.withinDailyBudget(tenant, tokens)) {

@@ -7,9 +7,12 @@
  * Gamma(k, 1/k) increments for gamma — and map each through the inverse of the phase's
  * integrated rate Λ(t). A linear ramp from r0 to r1 over D seconds has
  * Λ(t) = r0·t + (r1 − r0)·t² / (2D), which inverts in closed form.
+ *
+ * Tenants with their own `rate` add one stream each to every open phase; the plan merges them
+ * with the phase's arrivals in time order.
  */
 import type { LoadSpec, OpenPhase, Phase } from '../types.js';
-import { exponential, gammaUnitMean, mulberry32 } from '../random.js';
+import { deriveSeed, exponential, gammaUnitMean, mulberry32 } from '../random.js';
 
 export interface PhaseWindow {
   index: number;
@@ -78,15 +81,65 @@ export interface PlannedArrival {
   /** ms from run start */
   at: number;
   phase: number;
+  /** set for a tenant's own arrivals (its `rate` stream); absent: the phase's, drawn by share */
+  tenant?: number;
 }
 
-/** The whole open-loop plan across phases, in time order (closed phases contribute none). */
+/**
+ * A tenant stream's seed in one phase: from the run seed and the tenant's NAME (not its place in
+ * the list), so adding, removing or reordering tenants never moves another tenant's arrivals,
+ * and apart from the phase seeds so the phases' own arrivals stay where they were.
+ */
+export function tenantStreamSeed(seed: number, tenant: string, phaseIndex: number): number {
+  return phaseSeed(deriveSeed(seed, `tenant.stream:${tenant}`), phaseIndex);
+}
+
+/** The sources of one open phase: its own arrivals (unless turned off) and each tenant stream. */
+function phaseSources(load: LoadSpec, w: PhaseWindow & { phase: OpenPhase }, seed: number): Array<Generator<PlannedArrival>> {
+  const sources: Array<Generator<PlannedArrival>> = [];
+  const shift = function* (times: Iterable<number>, tenant?: number): Generator<PlannedArrival> {
+    for (const t of times) yield tenant === undefined ? { at: w.start + t, phase: w.index } : { at: w.start + t, phase: w.index, tenant };
+  };
+  if (load.phaseArrivals !== false) sources.push(shift(openPhaseArrivals(w.phase, phaseSeed(seed, w.index))));
+  for (const s of load.tenantStreams ?? []) {
+    // The tenant's constant rate with the phase's arrival kind and burstiness; no ramp.
+    const phase: OpenPhase = { ...w.phase, rate: s.rate, rampTo: s.rate };
+    sources.push(shift(openPhaseArrivals(phase, tenantStreamSeed(seed, s.name, w.index)), s.tenant));
+  }
+  return sources;
+}
+
+/**
+ * A lazy merge of sorted sources in time order. Ties go to the earlier source (the phase's own
+ * arrivals first, then the tenant streams in list order), so the merged order is deterministic.
+ * A linear scan for the minimum: there is one source per rate tenant plus one, a handful.
+ */
+function* mergeByTime(sources: Array<Iterator<PlannedArrival>>): Generator<PlannedArrival> {
+  const heads = sources.map((s) => s.next());
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (!h.done && (best < 0 || h.value.at < (heads[best]!.value as PlannedArrival).at)) best = i;
+    }
+    if (best < 0) return;
+    yield heads[best]!.value as PlannedArrival;
+    heads[best] = sources[best]!.next();
+  }
+}
+
+/**
+ * The whole open-loop plan across phases, in time order (closed phases contribute none): in
+ * each open phase, its own arrivals merged with the tenants' streams. A request's seq is its
+ * place in this merged plan, which is what slices partition.
+ */
 export function* arrivalPlan(load: LoadSpec, seed: number): Generator<PlannedArrival> {
   for (const w of phaseWindows(load)) {
     if (w.phase.kind !== 'open') continue;
-    for (const t of openPhaseArrivals(w.phase, phaseSeed(seed, w.index))) {
-      yield { at: w.start + t, phase: w.index };
-    }
+    const sources = phaseSources(load, w as PhaseWindow & { phase: OpenPhase }, seed);
+    // Without tenant streams there is nothing to merge (the common case, and the hot path of long runs).
+    if (sources.length === 1) yield* sources[0]!;
+    else yield* mergeByTime(sources);
   }
 }
 

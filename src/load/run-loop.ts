@@ -11,8 +11,11 @@ export interface RunLoopHooks {
   send(rec: RequestRecord, done: (rec: RequestRecord) => void): void;
   inFlight(): number;
   onComplete(rec: RequestRecord): void;
-  /** An open-loop arrival was not sent because maxInFlight requests were already out. */
-  onDropped(phase: number, intended: number): void;
+  /**
+   * An open-loop arrival was not sent because maxInFlight requests were already out: its plan
+   * index (seq) and, for a tenant's own arrival, that tenant.
+   */
+  onDropped(phase: number, intended: number, seq: number, tenant: number | undefined): void;
   /** How late the loop dispatched an arrival, ms (timer and event-loop lateness). */
   onSlip(ms: number): void;
   onPhaseStart?(phase: number): void;
@@ -39,6 +42,11 @@ export interface PlanSlice {
 
 /** Closed-loop requests are numbered apart from the plan's arrivals so every slice's numbers are distinct. */
 const CLOSED_SEQ_BASE = 1_000_000_000;
+
+/** Where a request is in the prompt cycle: its plan index, or its closed-loop number. */
+export function promptCycle(seq: number): number {
+  return seq % CLOSED_SEQ_BASE;
+}
 
 /** This slice's share of a closed phase's concurrency (the first `c mod n` slices take one more). */
 export function sliceConcurrency(concurrency: number, slice: PlanSlice): number {
@@ -78,10 +86,16 @@ export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop
     if (--pendingParts === 0) resolveFinished();
   };
   // An open arrival's number is its place in the whole plan, so a slice sends the same prompt
-  // (and gets the same tenant and jitter) as the request would in one process.
-  const dispatch = (seq: number, phase: number, intended: number, done: (rec: RequestRecord) => void): void => {
+  // (and gets the same tenant and jitter) as the request would in one process. A tenant's own
+  // arrival carries its tenant (planTenant), which the dispatcher keeps rather than drawing one.
+  const dispatch = (seq: number, phase: number, intended: number, done: (rec: RequestRecord) => void, tenant?: number): void => {
     sent++;
-    hooks.send(newRecord(seq, (seq % CLOSED_SEQ_BASE) % opts.promptCount, phase, intended), done);
+    const rec = newRecord(seq, promptCycle(seq) % opts.promptCount, phase, intended);
+    if (tenant !== undefined) {
+      rec.tenant = tenant;
+      rec.planTenant = tenant;
+    }
+    hooks.send(rec, done);
   };
   const complete = (rec: RequestRecord): void => hooks.onComplete(rec);
 
@@ -99,8 +113,9 @@ export function startRunLoop(opts: RunLoopOptions, hooks: RunLoopHooks): RunLoop
     while (!next.done && t0 + next.value.at <= now) {
       const intended = t0 + next.value.at;
       hooks.onSlip(now - intended);
-      if (hooks.inFlight() >= maxInFlight) hooks.onDropped(next.value.phase, intended);
-      else dispatch(planIndex, next.value.phase, intended, complete);
+      const a = next.value;
+      if (hooks.inFlight() >= maxInFlight) hooks.onDropped(a.phase, intended, planIndex, a.tenant);
+      else dispatch(planIndex, a.phase, intended, complete, a.tenant);
       next = advance(slice.count - 1);
       planIndex += slice.count;
     }

@@ -7,7 +7,6 @@ import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setUpChaos, type ChaosSession } from '../chaos/setup.js';
 import type { ChaosTimeline } from '../chaos/timeline.js';
-import { loadPrompts } from '../dataset/index.js';
 import { evaluateDrift } from '../gate/drift.js';
 import { evaluateThresholds } from '../gate/evaluate.js';
 import { exitCodeFor } from '../gate/exit-code.js';
@@ -25,6 +24,7 @@ import { loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../types.js';
 import { sliceResults } from './assemble-results.js';
 import { mergeResults } from './merge-results.js';
+import { loadRunDatasets } from './prompt-table.js';
 import type { ProgressSnapshot } from './progress.js';
 import { runInWorkers } from './run-workers.js';
 import { runSlice, type SliceTick } from './slice-runner.js';
@@ -75,9 +75,10 @@ export async function runScenario(
   const shard = opts.shard ?? { index: 1, count: 1 };
   const slice = { index: shard.index - 1, count: shard.count };
   const workers = Math.max(1, opts.workers ?? 1);
-  // Read (and token-count) the dataset before anything starts: its mistakes exit 2 with
-  // nothing written, and worker threads then find the token budgets cached.
-  await loadPrompts(scenario.dataset, { model: target.model, seed: scenario.seed });
+  // Read (and token-count) every dataset — the scenario's and the tenants' own — before anything
+  // starts: their mistakes exit 2 with nothing written, and worker threads then find the token
+  // budgets cached.
+  await loadRunDatasets(scenario, target.model);
   const outputDir = shard.count > 1 && !opts.outputDirChosen ? path.join(scenario.output.dir, `shard-${shard.index}-of-${shard.count}`) : scenario.output.dir;
   await checkOutputDir(outputDir, opts.outputDirChosen ? '--out' : 'output.dir');
 

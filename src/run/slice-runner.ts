@@ -4,7 +4,7 @@
  * threads and shards run the others. What is shared by every slice — the mock, the chaos
  * proxy and its timeline, the output files — lives with the caller.
  */
-import { encodingForModel, getEncoder, loadPrompts } from '../dataset/index.js';
+import { encodingForModel, getEncoder } from '../dataset/index.js';
 import { Dispatcher } from '../load/dispatcher.js';
 import { plannedDuration } from '../load/plan.js';
 import { startRunLoop, type PlanSlice } from '../load/run-loop.js';
@@ -16,6 +16,7 @@ import { HttpTransport } from '../protocols/http-transport.js';
 import { RequestLog } from '../report/request-log.js';
 import type { Scenario, TargetSpec } from '../types.js';
 import { failingAbortThreshold } from './live-thresholds.js';
+import { loadRunDatasets, promptTable } from './prompt-table.js';
 import { RateLimitTracker } from './rate-limit-tracker.js';
 
 export interface SliceSetup {
@@ -73,10 +74,12 @@ export async function runSlice(setup: SliceSetup, control: SliceControl): Promis
   const { slice } = setup;
   const scenario = sliceShare(setup.scenario, slice);
   const target = { ...setup.target, http: scenario.target.http };
-  const loaded = await loadPrompts(scenario.dataset, { model: target.model, seed: scenario.seed });
+  const datasets = await loadRunDatasets(scenario, target.model);
   const counter = await getEncoder(encodingForModel(target.model).encoding);
   const protocol = chatProtocol(target);
-  const prepared = loaded.prompts.map((p) => protocol.prepare(p));
+  // One table for every dataset: rec.promptIndex indexes it once the dispatcher knows the tenant.
+  const table = promptTable(datasets, (p) => protocol.prepare(p));
+  const prompts = table.prompts;
   const phaseNames = scenario.load.phases.map((p) => p.name);
   const closedMax = Math.max(0, ...scenario.load.phases.map((p) => (p.kind === 'closed' ? p.concurrency : 0)));
   const transport = new HttpTransport({
@@ -98,7 +101,7 @@ export async function runSlice(setup: SliceSetup, control: SliceControl): Promis
       ...(scenario.tenants ? { tenantNames: scenario.tenants.map((t) => t.name) } : {}),
       ...(episodeOf ? { episodeOf: (rec) => episodeOf(rec.intended - t0, (Number.isNaN(rec.end) ? performance.now() : rec.end) - t0) } : {}),
       countTokens: (pieces) => countEscaped(counter, pieces),
-      inputTokensOf: (i) => loaded.prompts[i]!.inputTokens,
+      inputTokensOf: (i) => prompts[i]!.inputTokens,
       ...(scenario.slo ? { slo: scenario.slo } : {}),
       series: { intervalMs: scenario.output.interval ?? defaultInterval(plannedDuration(scenario.load)), t0 },
     });
@@ -120,12 +123,13 @@ export async function runSlice(setup: SliceSetup, control: SliceControl): Promis
       ...(scenario.pacing ? { pacing: scenario.pacing } : {}),
       ...(scenario.retry ? { retry: scenario.retry } : {}),
       ...(scenario.tenants ? { tenants: scenario.tenants } : {}),
-      budgetOf: (i) => loaded.prompts[i]!.inputTokens + loaded.prompts[i]!.maxOutputTokens,
+      budgetOf: (i) => prompts[i]!.inputTokens + prompts[i]!.maxOutputTokens,
+      ...(scenario.tenants ? { promptOf: (tenant: number, seq: number) => table.indexOf(tenant, seq) } : {}),
       sendAttempt: (rec, done) => {
-        const prompt = loaded.prompts[rec.promptIndex]!;
+        const prompt = prompts[rec.promptIndex]!;
         plannedInput += prompt.inputTokens;
         plannedOutput += prompt.maxOutputTokens;
-        transport.send(rec, prepared[rec.promptIndex]!, done);
+        transport.send(rec, table.prepared[rec.promptIndex]!, done);
       },
       onRefused: (rec) => recorder.recordDropped(rec.phase, rec.tenant),
       onRetry: (rec) => {
@@ -137,7 +141,9 @@ export async function runSlice(setup: SliceSetup, control: SliceControl): Promis
     let currentPhase = phaseNames[0] ?? '';
     monitor.start();
     const loop = startRunLoop(
-      { load: scenario.load, seed: scenario.seed, promptCount: prepared.length, t0, slice },
+      // The run loop cycles through the scenario's dataset (the table's first part); the
+      // dispatcher moves a tenant with a dataset of its own into its part.
+      { load: scenario.load, seed: scenario.seed, promptCount: datasets.scenario.prompts.length, t0, slice },
       {
         send: (rec, done) => dispatcher.send(rec, done),
         inFlight: () => dispatcher.inFlight,
@@ -145,7 +151,7 @@ export async function runSlice(setup: SliceSetup, control: SliceControl): Promis
           limitsSeen.observe(rec);
           finished(rec);
         },
-        onDropped: (phase) => recorder.recordDropped(phase),
+        onDropped: (phase, _intended, seq, tenant) => recorder.recordDropped(phase, dispatcher.tenantFor(seq, tenant)),
         onSlip: (ms) => monitor.recordSlip(ms),
         onPhaseStart: (i) => {
           currentPhase = phaseNames[i] ?? '';
@@ -206,7 +212,8 @@ export async function runSlice(setup: SliceSetup, control: SliceControl): Promis
 /**
  * A slice's share of what the scenario budgets for the whole run: request and token rates
  * (through the pacing headroom, which scales configured and learnt limits alike), tenant rates
- * and daily budgets. Concurrency and arrivals are split by the run loop.
+ * and daily budgets. Concurrency and arrivals are split by the run loop — a tenant's own `rate`
+ * too: its arrivals are part of the plan the slices partition, so it is not scaled here.
  */
 export function sliceShare(scenario: Scenario, slice: PlanSlice): Scenario {
   if (slice.count <= 1) return scenario;

@@ -1,11 +1,12 @@
 /** pacing / retry / tenants / chaos as written → their normalised configs. Pure. */
 import { parseRetryOn } from '../load/retry.js';
-import type { PacingConfig, RetryConfig, Scenario, TenantSpec } from '../types.js';
+import type { LoadSpec, PacingConfig, RetryConfig, Scenario, TenantSpec, TenantStream } from '../types.js';
 import { parseDuration } from './duration.js';
 import { normalizeChaos } from './normalize-chaos.js';
+import { normalizeDataset } from './normalize-dataset.js';
 import type { RawScenario } from './schema.js';
 
-export function normalizeTraffic(raw: RawScenario): Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos' | 'slo'> {
+export function normalizeTraffic(raw: RawScenario, baseDir: string): Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos' | 'slo'> {
   const out: Pick<Scenario, 'pacing' | 'retry' | 'tenants' | 'chaos' | 'slo'> = {};
   if (raw.chaos) out.chaos = normalizeChaos(raw.chaos);
   if (raw.slo) {
@@ -39,10 +40,26 @@ export function normalizeTraffic(raw: RawScenario): Pick<Scenario, 'pacing' | 'r
   }
   if (raw.tenants) {
     out.tenants = raw.tenants.map((t): TenantSpec => {
-      const tenant: TenantSpec = { name: t.name, share: t.share ?? 1, priority: t.priority };
+      // A tenant has a share or a rate (the schema refuses both); without either it takes share 1.
+      const tenant: TenantSpec = t.rate !== undefined ? { name: t.name, rate: t.rate, priority: t.priority } : { name: t.name, share: t.share ?? 1, priority: t.priority };
       for (const k of ['rpm', 'tpm', 'dailyRequests', 'dailyTokens'] as const) if (t[k] !== undefined) tenant[k] = t[k];
+      if (t.dataset) tenant.dataset = normalizeDataset(t.dataset, baseDir);
       return tenant;
     });
   }
   return out;
+}
+
+/**
+ * What the tenants add to the load: one arrival stream per tenant with a rate, and no phase
+ * arrivals of their own when every tenant has a rate (there is nobody left to share them).
+ * Nothing when no tenant has a rate, so such scenarios normalise exactly as before.
+ */
+export function tenantArrivals(tenants: TenantSpec[] | undefined): Pick<LoadSpec, 'tenantStreams' | 'phaseArrivals'> {
+  const tenantStreams: TenantStream[] = [];
+  (tenants ?? []).forEach((t, tenant) => {
+    if (t.rate !== undefined) tenantStreams.push({ tenant, name: t.name, rate: t.rate });
+  });
+  if (tenantStreams.length === 0) return {};
+  return { tenantStreams, ...(tenantStreams.length === tenants!.length ? { phaseArrivals: false } : {}) };
 }

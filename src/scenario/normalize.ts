@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { parseDrift } from '../gate/drift.js';
 import { parseThresholds } from '../gate/parse.js';
-import type { DatasetSpec, Phase, Scenario, TargetSpec } from '../types.js';
+import type { Phase, Scenario, TargetSpec } from '../types.js';
 import { parseDuration } from './duration.js';
+import { normalizeDataset } from './normalize-dataset.js';
 import { normalizeMock } from './normalize-mock.js';
-import { normalizeTraffic } from './normalize-traffic.js';
+import { normalizeTraffic, tenantArrivals } from './normalize-traffic.js';
 import type { RawScenario } from './schema.js';
 
 export interface NormalizeEnv {
@@ -51,10 +52,7 @@ export function normalizeScenario(raw: RawScenario, env: NormalizeEnv): Scenario
     headers: { ...t.headers },
   };
 
-  const d = raw.dataset;
-  const dataset: DatasetSpec = { maxOutputTokens: d.maxOutputTokens, order: d.order };
-  if (d.file !== undefined) dataset.file = path.resolve(baseDir, d.file);
-  if (d.synthetic !== undefined) dataset.synthetic = d.synthetic;
+  const dataset = normalizeDataset(raw.dataset, baseDir);
 
   const phases: Phase[] = raw.load.phases.map((p, i) => {
     const name = p.name ?? `phase${i + 1}`;
@@ -64,15 +62,16 @@ export function normalizeScenario(raw: RawScenario, env: NormalizeEnv): Scenario
     return { kind: 'open', name, duration, arrival: p.arrival ?? 'constant', rate, rampTo: p.rampTo ?? rate, burstiness: p.burstiness ?? 1 };
   });
 
+  const traffic = normalizeTraffic(raw, baseDir);
   return {
     name: raw.name,
     seed: raw.seed,
     file: env.file,
     target,
     dataset,
-    load: { maxInFlight: raw.load.maxInFlight, phases },
+    load: { maxInFlight: raw.load.maxInFlight, phases, ...tenantArrivals(traffic.tenants) },
     mock: normalizeMock(raw.mock, baseDir, raw.seed),
-    ...normalizeTraffic(raw),
+    ...traffic,
     ...(raw.pricing
       ? { pricing: { input: raw.pricing.input, cachedInput: raw.pricing.cachedInput ?? raw.pricing.input, output: raw.pricing.output } }
       : {}),

@@ -64,6 +64,10 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides, cwd: string): 
     if (!out.load.phases.some((p) => p.kind === 'open')) {
       throw new UserError('--rate has no effect: every phase is closed-loop (concurrency)', { where: '--rate', hint: 'drop --rate, or give a phase a rate in the scenario' });
     }
+    // The phases' rates would be replaced, but with every tenant on its own rate they send nothing.
+    if (out.load.phaseArrivals === false) {
+      throw new UserError('--rate has no effect: every tenant has its own rate', { where: '--rate', hint: "drop --rate, or change the tenants' rate in the scenario (tenants[].rate)" });
+    }
     const phases = out.load.phases.map((p): Phase => {
       if (p.kind !== 'open') return p;
       // A ramp that starts at 0 has no ratio to scale by: its rampTo is kept.

@@ -12,6 +12,7 @@ import { checkThreshold, LATENCY_METRICS, metricKind, splitSelector, THRESHOLD_M
 import { checkDrift, checkDriftKey, driftDescription, driftExample, driftPattern } from '../gate/drift.js';
 import { DRIFT_METRICS } from '../metrics/drift.js';
 import { chaosSchema } from './chaos-schema.js';
+import { datasetSchema } from './dataset-schema.js';
 import { mockSchema as mock } from './mock-schema.js';
 import { pacingSchema, retrySchema, tenantsSchema } from './traffic-schema.js';
 import { custom, duration, pattern } from './schema-parts.js';
@@ -68,26 +69,6 @@ const target = z
     }
   });
 
-const tokenDist = z
-  .object({ mean: z.number().positive(), stddev: z.number().min(0).default(0) })
-  .strict();
-
-const dataset = z
-  .object({
-    file: z.string().min(1).optional().meta({ description: 'JSONL prompts, relative to the scenario file.' }),
-    synthetic: z.object({ inputTokens: tokenDist, outputTokens: tokenDist, count: z.int().min(1) }).strict().optional(),
-    maxOutputTokens: z.int().min(1).default(128).meta({ description: 'Per prompt unless its line says otherwise.' }),
-    order: z.enum(['sequential', 'shuffle']).default('sequential').meta({ description: 'shuffle is seeded.' }),
-  })
-  .strict()
-  .superRefine((d, ctx) => {
-    if (d.file !== undefined && d.synthetic !== undefined) {
-      custom(ctx, ['synthetic'], '{parent} has both file and synthetic', 'keep exactly one of dataset.file or dataset.synthetic', 'key');
-    } else if (d.file === undefined && d.synthetic === undefined) {
-      custom(ctx, [], '{path} needs a file or synthetic prompts', 'add file: prompts.jsonl, or synthetic: { inputTokens: {mean: 500, stddev: 100}, outputTokens: {mean: 128, stddev: 0}, count: 100 }');
-    }
-  });
-
 const phase = z
   .object({
     name: z.string().min(1).optional().meta({ description: 'Label for per-phase metrics; default phase<N>.' }),
@@ -115,9 +96,7 @@ const phase = z
     if (p.burstiness !== undefined && p.arrival !== 'gamma') {
       custom(ctx, ['burstiness'], 'only applies to arrival: gamma', 'set arrival: gamma or remove burstiness', 'key');
     }
-    if (p.rate === 0 && (p.rampTo ?? 0) === 0) {
-      custom(ctx, ['rate'], '{parent} sends no requests (rate and rampTo are 0)', 'set rate (or rampTo) above 0');
-    }
+    // A phase at rate 0 is checked with the tenants (scenarioSchema): a tenant's own rate may fill it.
   });
 
 const load = z
@@ -217,7 +196,7 @@ export const scenarioSchema = z
     name: pattern(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'is not a valid name', 'use letters, digits, ., _ and - (it becomes part of the report directory name)'),
     seed: z.int().min(0).default(1),
     target: target.prefault({}),
-    dataset,
+    dataset: datasetSchema,
     load,
     mock,
     pacing: pacingSchema.optional(),
@@ -257,6 +236,14 @@ export const scenarioSchema = z
       .optional(),
   })
   .strict()
+  .superRefine((s, ctx) => {
+    if (s.tenants?.some((t) => t.rate !== undefined)) return;
+    s.load.phases.forEach((p, i) => {
+      if (p.rate === 0 && (p.rampTo ?? 0) === 0) {
+        custom(ctx, ['load', 'phases', i, 'rate'], '{parent} sends no requests (rate and rampTo are 0)', 'set rate (or rampTo) above 0, or give a tenant its own rate');
+      }
+    });
+  })
   .meta({ title: 'llm-bench scenario', description: 'A load benchmark for an OpenAI-compatible API.' });
 
 /** The validated file, before normalisation. */

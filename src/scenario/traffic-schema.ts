@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseRetryOn } from '../load/retry.js';
+import { datasetSchema } from './dataset-schema.js';
 import { custom, duration } from './schema-parts.js';
 
 export const pacingSchema = z
@@ -38,14 +39,34 @@ export const retrySchema = z
 export const tenantSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/),
-    share: z.number().positive().optional().meta({ description: 'Relative share of the scenario\'s arrivals (default 1).' }),
-    rpm: z.int().min(1).optional(),
-    tpm: z.int().min(1).optional(),
-    priority: z.enum(['interactive', 'batch']).default('interactive'),
+    share: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: 'Relative share of the open phases\' own arrivals and of the closed phases\' requests (default 1 when the tenant has no rate).' }),
+    rate: z
+      .number()
+      .positive()
+      .optional()
+      .meta({
+        description:
+          'Requests/s of the tenant\'s own arrivals, on top of the phases\' rates: during every open phase a seeded stream at this constant rate, with the phase\'s arrival kind and burstiness (no ramp). When every tenant has a rate, open phases send only these. Not with share.',
+      }),
+    rpm: z.int().min(1).optional().meta({ description: 'Requests per minute this tenant may send (its own bucket, inside the shared pacing).' }),
+    tpm: z.int().min(1).optional().meta({ description: 'Tokens per minute this tenant may spend (input + max output per request).' }),
+    priority: z.enum(['interactive', 'batch']).default('interactive').meta({ description: 'Interactive requests go before batch ones; batch never uses pacing.reserve.' }),
+    dataset: datasetSchema
+      .optional()
+      .meta({ description: 'The tenant\'s own prompts (same fields as the scenario\'s dataset; paths relative to the scenario file). Default: the scenario\'s dataset.' }),
     dailyRequests: z.int().min(1).optional().meta({ description: 'Requests this tenant may send per day; beyond it arrivals are refused (counted as dropped).' }),
     dailyTokens: z.int().min(1).optional().meta({ description: 'Tokens (input + max output) this tenant may spend per day.' }),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.share !== undefined && t.rate !== undefined) {
+      custom(ctx, ['rate'], '{parent}: give a tenant a share or a rate, not both', 'share splits the phases\' arrivals among tenants; rate gives the tenant its own arrivals (requests/s) — keep one', 'key');
+    }
+  });
 
 export const tenantsSchema = z.array(tenantSchema).min(1).superRefine((ts, ctx) => {
   const seen = new Set<string>();
@@ -53,4 +74,7 @@ export const tenantsSchema = z.array(tenantSchema).min(1).superRefine((ts, ctx) 
     if (seen.has(t.name)) custom(ctx, [i, 'name'], `tenant '${t.name}' is listed twice`, 'give every tenant a unique name');
     seen.add(t.name);
   });
+}).meta({
+  description:
+    'Who the traffic belongs to. Tenants with a share split the phases\' own arrivals by a seeded draw; a tenant with a rate brings its own arrivals on top. Each has optional buckets (rpm, tpm), a priority, daily budgets and its own dataset; every metric is also labelled tenant=<name>.',
 });
