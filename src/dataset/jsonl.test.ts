@@ -1,20 +1,12 @@
 import { describe, it, expect, afterEach } from 'vitest';
+import { userErrorOf } from '../../test/helpers/user-error.js';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { parseJsonlDataset, readDatasetFile } from './jsonl.js';
 import { makeTempDir, type TempDir } from '../../test/helpers/temp-dir.js';
 
 
-/** Runs fn and returns the UserError it throws (fails the test otherwise). */
-function userErrorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return err as UserError;
-  }
-  throw new Error('expected a UserError');
-}
+
 
 const F = '/data/set.jsonl';
 

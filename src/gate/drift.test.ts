@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { userErrorOf } from '../../test/helpers/user-error.js';
 import { UserError } from '../errors.js';
 import type { DriftLine, Results } from '../metrics/results.js';
 import { parseScenario } from '../scenario/load.js';
@@ -74,15 +75,7 @@ describe('drift in the scenario', () => {
   const env = { cwd: '/proj', now: new Date('2026-11-29T20:15:00.123Z') };
   const scenario = (drift: string) =>
     parseScenario(`name: t\ndataset: { file: prompts.jsonl }\nload:\n  phases:\n    - { duration: 5s, rate: 1 }\n${drift}`, '/proj/s.yaml', {}, env);
-  const fail = (drift: string): UserError => {
-    try {
-      scenario(drift);
-    } catch (err) {
-      if (err instanceof UserError) return err;
-      throw err;
-    }
-    throw new Error('expected a UserError');
-  };
+  const fail = (drift: string): UserError => userErrorOf(() => scenario(drift));
 
   it('threads the parsed specs onto the scenario (empty without a section)', () => {
     expect(scenario('').drift).toEqual([]);

@@ -1,5 +1,6 @@
 /** Tenant datasets: loaded up front with their mistakes pointed at, then joined into one table. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { userErrorOfAsync } from '../../test/helpers/user-error.js';
 import { makeTempDir } from '../../test/helpers/temp-dir.js';
 import { UserError } from '../errors.js';
 import { parseScenario } from '../scenario/load.js';
@@ -15,15 +16,7 @@ tmp.write('broken.jsonl', '{"id":"ok","prompt":"Fine."}\n{"id": nope}\n');
 const scenario = (tenants: string): Scenario =>
   parseScenario(`name: t\ndataset: { file: main.jsonl }\nload: { phases: [{ duration: 1s, rate: 1 }] }\ntenants:\n${tenants}`, `${tmp.dir}/s.yaml`, {}, { cwd: tmp.dir, now: new Date() });
 
-async function loadError(s: Scenario): Promise<UserError> {
-  try {
-    await loadRunDatasets(s, 'gpt-4o-mini');
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+const loadError = (s: Scenario): Promise<UserError> => userErrorOfAsync(() => loadRunDatasets(s, 'gpt-4o-mini'));
 
 describe('run datasets', () => {
   it("join into one table: the scenario's prompts first, then each tenant's own; a tenant cycles within its own", async () => {

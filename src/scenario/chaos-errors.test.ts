@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { parseScenario } from './load.js';
+import { userErrorOf } from '../../test/helpers/user-error.js';
 
 const env = { cwd: '/proj', now: new Date('2026-11-29T20:15:00.123Z') };
 
-function fail(text: string): UserError {
-  try {
-    parseScenario(text, '/proj/s.yaml', {}, env);
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+const fail = (text: string): UserError => userErrorOf(() => parseScenario(text, '/proj/s.yaml', {}, env));
 
 const withEpisode = (episode: string): string => `name: t
 dataset: { file: prompts.jsonl }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import type { Scenario } from '../types.js';
 import { loadScenario, parseScenario } from './load.js';
+import { userErrorOf } from '../../test/helpers/user-error.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const QUICKSTART = path.join(ROOT, 'scenarios', 'quickstart.yaml');
@@ -25,13 +26,7 @@ function parse(text: string): Scenario {
 
 /** The UserError parseScenario throws for `text`. */
 function fail(text: string): UserError {
-  try {
-    parse(text);
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
+  return userErrorOf(() => parse(text));
 }
 
 describe('quickstart', () => {

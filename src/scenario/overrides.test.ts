@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import type { OpenPhase } from '../types.js';
+import { userErrorOf } from '../../test/helpers/user-error.js';
 import { parseScenario } from './load.js';
 import { scalePhases, type ScenarioOverrides } from './overrides.js';
 
@@ -19,15 +20,7 @@ load:
 
 const parse = (o: ScenarioOverrides) => parseScenario(TEXT, '/proj/s/t.yaml', o, env);
 
-function fail(o: ScenarioOverrides): UserError {
-  try {
-    parse(o);
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+const fail = (o: ScenarioOverrides): UserError => userErrorOf(() => parse(o));
 
 describe('overrides', () => {
   it('none: the file as written', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import type { Scenario } from '../types.js';
 import { parseScenario } from './load.js';
+import { userErrorOf } from '../../test/helpers/user-error.js';
 
 const env = { cwd: '/proj', now: new Date('2026-11-29T20:15:00.123Z') };
 const FILE = '/proj/scenarios/s.yaml';
@@ -15,15 +16,7 @@ load:
 `;
 
 const parse = (text: string): Scenario => parseScenario(text, FILE, {}, env);
-function fail(text: string): UserError {
-  try {
-    parse(text);
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+const fail = (text: string): UserError => userErrorOf(() => parse(text));
 
 describe('tenants with a rate', () => {
   it('become tenant streams of the load; share tenants keep their default share', () => {
