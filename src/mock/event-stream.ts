@@ -24,6 +24,9 @@ export interface StreamPlan {
   /** events sent with the headers (role chunk, response.created, ...) and how many there are */
   prologue: string;
   prologueEvents: number;
+  /** events sent just before the first content event (the Responses API opening its output item) */
+  beforeFirst?: string;
+  beforeFirstEvents?: number;
   /** events after the last content event */
   tail: string;
   /** the broken event a malformed fault sends, in this API's framing */
@@ -91,7 +94,7 @@ export class TimedEventStream {
    */
   private sendWhole(headers: OutgoingHttpHeaders): void {
     const parts = new Array<string>(this.plan.total + 2);
-    parts[0] = this.plan.prologue;
+    parts[0] = this.plan.prologue + (this.plan.total > 0 ? (this.plan.beforeFirst ?? '') : '');
     for (let j = 0; j < this.plan.total; j++) parts[j + 1] = this.plan.render(j);
     parts[this.plan.total + 1] = this.plan.tail;
     // join gives one flat string; a rope of hundreds of pieces costs more to write out
@@ -141,6 +144,10 @@ export class TimedEventStream {
     let events = prefix.length > 0 ? this.plan.prologueEvents : 0;
     const first = this.next;
     for (; this.next < due; this.next++) {
+      if (this.next === 0 && this.plan.beforeFirst) {
+        out += this.plan.beforeFirst;
+        events += this.plan.beforeFirstEvents ?? 0;
+      }
       if (this.cutReached(events)) return this.cut(out);
       out += this.content(this.next, events);
       events++;

@@ -136,3 +136,19 @@ describe('responses, bad requests', () => {
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
   });
 });
+
+describe('responses, streamed: when the output item opens', () => {
+  it('created and in_progress come with the headers; the item opens with the first delta, after the TTFT', async () => {
+    const s = await start({ ttft: { median: 300, p99: 300 }, tokensPerSecond: 100, defaultOutputTokens: 5 });
+    const t0 = performance.now();
+    const stream = await clientFor(s.url).responses.create({ model: 'gpt-4.1-mini', input: 'Say hi', stream: true });
+    const seen: Array<{ type: string; at: number; seq: number }> = [];
+    for await (const e of stream) seen.push({ type: e.type, at: performance.now() - t0, seq: e.sequence_number });
+    const at = (type: string): number => seen.find((e) => e.type === type)!.at;
+    expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => i));
+    expect(seen.slice(0, 4).map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    // the opening events arrive with the first delta, not with the headers
+    expect(at('response.output_item.added') - at('response.created')).toBeGreaterThanOrEqual(200);
+    expect(at('response.output_text.delta') - at('response.output_item.added')).toBeLessThan(30);
+  });
+});

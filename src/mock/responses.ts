@@ -103,27 +103,30 @@ function responseShape(r: ResponsesRequest, a: Answer, n: number, reasoningToken
 type Shape = ReturnType<typeof responseShape>;
 
 /**
- * The stream's events: created, in_progress, [reasoning item added + done], the answer's item
- * (and content part) added, then one delta per chunk, then the done events and the terminal
- * response.completed or response.incomplete.
+ * The stream's events: created and in_progress with the headers; [reasoning item added + done]
+ * and the answer's item (and content part) added just before the first delta; one delta per
+ * chunk; then the done events and the terminal response.completed or response.incomplete.
  */
-function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'total' | 'render' | 'prologue' | 'prologueEvents' | 'tail'> {
+function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'total' | 'render' | 'prologue' | 'prologueEvents' | 'beforeFirst' | 'beforeFirstEvents' | 'tail'> {
   const { item, outputIndex: oi, reasoning } = s;
   const message = a.kind === 'message';
   let seq = 0;
   const inProgress = s.object(false);
-  let prologue = ev('response.created', seq++, { response: inProgress }) + ev('response.in_progress', seq++, { response: inProgress });
+  const prologue = ev('response.created', seq++, { response: inProgress }) + ev('response.in_progress', seq++, { response: inProgress });
+  const prologueEvents = seq;
+  // The answer's item opens when its first text is ready (after any reasoning), as the API does.
+  let opening = '';
   if (reasoning) {
-    prologue += ev('response.output_item.added', seq++, { output_index: 0, item: reasoning });
-    prologue += ev('response.output_item.done', seq++, { output_index: 0, item: reasoning });
+    opening += ev('response.output_item.added', seq++, { output_index: 0, item: reasoning });
+    opening += ev('response.output_item.done', seq++, { output_index: 0, item: reasoning });
   }
   const started = message ? { ...item, status: 'in_progress', content: [] } : { ...item, status: 'in_progress', arguments: '' };
-  prologue += ev('response.output_item.added', seq++, { output_index: oi, item: started });
+  opening += ev('response.output_item.added', seq++, { output_index: oi, item: started });
   if (message) {
     const empty = { type: 'output_text', annotations: [], logprobs: [], text: '' };
-    prologue += ev('response.content_part.added', seq++, { item_id: item.id, output_index: oi, content_index: 0, part: empty });
+    opening += ev('response.content_part.added', seq++, { item_id: item.id, output_index: oi, content_index: 0, part: empty });
   }
-  const prologueEvents = seq;
+  const firstDelta = seq;
 
   const { pieces } = a;
   const total = Math.ceil(pieces.length / perChunk);
@@ -133,8 +136,8 @@ function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'tot
   const post = message ? '","logprobs":[]}\n\n' : '"}\n\n';
   const render =
     perChunk === 1
-      ? (j: number) => pre + (prologueEvents + j) + mid + pieces[j]! + post
-      : (j: number) => pre + (prologueEvents + j) + mid + pieces.slice(j * perChunk, (j + 1) * perChunk).join('') + post;
+      ? (j: number) => pre + (firstDelta + j) + mid + pieces[j]! + post
+      : (j: number) => pre + (firstDelta + j) + mid + pieces.slice(j * perChunk, (j + 1) * perChunk).join('') + post;
 
   seq += total;
   let tail = '';
@@ -146,7 +149,9 @@ function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'tot
   }
   tail += ev('response.output_item.done', seq++, { output_index: oi, item });
   tail += ev(`response.${s.status}`, seq++, { response: s.object(true) });
-  return { total, render, prologue, prologueEvents, tail };
+  // With no text at all, the item opens with the headers.
+  if (total === 0) return { total, render, prologue: prologue + opening, prologueEvents: firstDelta, tail };
+  return { total, render, prologue, prologueEvents, beforeFirst: opening, beforeFirstEvents: firstDelta - prologueEvents, tail };
 }
 
 /** A refusal before generating, as the real API answers for models that cannot stream. */
