@@ -1,7 +1,7 @@
 /** The run's summary for a terminal: latency table, counts, errors, threshold verdicts. */
 import Table from 'cli-table3';
 import type { Results } from '../metrics/results.js';
-import { costLine, driftNumber, driftUnitOf, usd } from './format.js';
+import { costLine, driftNumber, driftUnitOf, rttLine, usd } from './format.js';
 
 const SHOWN = ['queue', 'connect', 'ttfb', 'ttft', 'itl', 'tpot', 'e2e', 'ttft_from_intended', 'e2e_from_intended'];
 
@@ -77,5 +77,7 @@ export function renderConsole(results: Results): string {
       `client: event-loop delay p99 ${cl.eventLoopDelayP99Ms} ms, schedule slip p99 ${cl.scheduleSlipP99Ms} ms, event loop busy ${(cl.eventLoopUtilization * 100).toFixed(0)}%`,
     );
   }
+  const rtt = rttLine(results);
+  if (rtt) out.push(rtt);
   return out.join('\n');
 }

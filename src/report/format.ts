@@ -101,3 +101,18 @@ export function classesSeen(results: Results): Array<[string, number]> {
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1]);
 }
+
+/**
+ * The network baseline measured before the run, in one line: what a round trip to the target
+ * costs without any generation, so TTFT can be read against it.
+ */
+export function rttLine(results: Pick<Results, 'calibration'>): string | null {
+  const rtt = results.calibration?.rtt;
+  if (!rtt) return null;
+  const parts: string[] = [];
+  if (rtt.connectMs) parts.push(`TCP connect ${msNumber(rtt.connectMs.median)} ms`);
+  if (rtt.requestMs) parts.push(`GET ${rtt.path} ${msNumber(rtt.requestMs.median)} ms${rtt.status !== null ? ` (HTTP ${rtt.status})` : ''}`);
+  else if (rtt.firstRequestMs !== null) parts.push(`GET ${rtt.path} ${msNumber(rtt.firstRequestMs)} ms on a new connection`);
+  const what = parts.length > 0 ? `${parts.join(', ')}, medians of ${rtt.samples}` : 'not measured';
+  return `network baseline: ${what}${rtt.error ? `; calibration stopped: ${rtt.error}` : ''}`;
+}

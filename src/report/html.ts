@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IntervalWindow, MetricSummary, Results } from '../metrics/results.js';
 import { decode } from '../metrics/hdr.js';
-import { classesSeen, costPer1k, driftRows, formatActual, msNumber, pct, usd } from './format.js';
+import { classesSeen, costPer1k, driftRows, formatActual, msNumber, pct, rttLine, usd } from './format.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 
 export interface ChartSpec {
@@ -187,10 +187,11 @@ function clientSection(results: Results): string {
   const warn = cl.saturated
     ? `<div class="warning">⚠ The client was saturated — it, not the target, was the bottleneck: ${esc(cl.reasons.join('; '))}. Latencies include client delay.</div>`
     : '<p class="pass">Client kept up: latencies are the target\'s.</p>';
+  const rtt = rttLine(results);
   return `${warn}${table(
     ['event-loop delay p99', 'schedule slip p99', 'event-loop utilization', 'saturated'],
     [[ms(cl.eventLoopDelayP99Ms), ms(cl.scheduleSlipP99Ms), pct(cl.eventLoopUtilization), cl.saturated ? 'yes' : 'no']],
-  )}`;
+  )}${rtt ? `<p>${esc(rtt.charAt(0).toUpperCase() + rtt.slice(1))}.</p>` : ''}`;
 }
 
 function chaosSection(results: Results): string {

@@ -3,7 +3,7 @@
  * counts, errors and the client warning, as GitHub-flavoured Markdown.
  */
 import type { Results } from '../metrics/results.js';
-import { SUMMARY_METRICS, classesSeen, costLine, driftRows, formatActual, msNumber, pct } from './format.js';
+import { SUMMARY_METRICS, classesSeen, costLine, driftRows, formatActual, msNumber, pct, rttLine } from './format.js';
 
 /** Text safe inside a Markdown table cell: no line breaks, no pipes, no markup or HTML. */
 export function mdCell(s: string): string {
@@ -118,5 +118,7 @@ export function renderSummaryMarkdown(results: Results): string {
       `> The client was the bottleneck: ${mdCell(cl.reasons.join('; '))}. Latencies include client delay.`,
     );
   }
+  const rtt = rttLine(results);
+  if (rtt) out.push('', mdCell(rtt));
   return `${out.join('\n')}\n`;
 }
