@@ -111,7 +111,7 @@ describe('llm-bench run', () => {
 });
 
 describe('secrets', () => {
-  it('sends the API key as a Bearer token but never prints or writes it', async () => {
+  it.each([[[]], [['--requests-log', '--workers', '2']]])('sends the API key as a Bearer token but never prints or writes it %j', async (extra: string[]) => {
     const canary = 'sk-canary-THIS-MUST-NEVER-APPEAR-1234567890';
     const seen: string[] = [];
     const server = http.createServer((req, res) => {
@@ -125,14 +125,16 @@ describe('secrets', () => {
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
     const port = (server.address() as { port: number }).port;
     const { dir } = project(scenario());
-    const res = await runCli(['run', 'scenario.yaml', '--duration', '1s', '--target-url', `http://127.0.0.1:${port}/v1`], {
+    const res = await runCli(['run', 'scenario.yaml', '--duration', '1s', '--target-url', `http://127.0.0.1:${port}/v1`, ...extra], {
       cwd: dir,
       env: { OPENAI_API_KEY: canary },
     });
     expect(res.code).toBe(1); // the error-rate threshold fails: every request got a 401
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((h) => h === `Bearer ${canary}`)).toBe(true);
-    const written = readdirSync(path.join(dir, 'out')).map((f) => readFileSync(path.join(dir, 'out', f), 'utf8'));
+    const files = readdirSync(path.join(dir, 'out'));
+    if (extra.includes('--requests-log')) expect(files).toContain('requests.jsonl');
+    const written = files.map((f) => readFileSync(path.join(dir, 'out', f), 'utf8'));
     expect(written.join('')).toMatch(/http_4xx/);
     for (const text of [res.stdout, res.stderr, ...written]) {
       expect(text).not.toContain(canary);
