@@ -74,7 +74,7 @@ export function checkDriftKey(key: string): { message: string; hint: string } | 
   if (isDriftMetric(key)) return null;
   const all = `drift metrics: ${DRIFT_METRICS.join(', ')}`;
   const [base, stat] = key.split('.', 2);
-  if ((base === 'ttft' || base === 'e2e') && key.split('.').length <= 2) {
+  if ((base === 'ttft' || base === 'e2e' || base === 'tpot') && key.split('.').length <= 2) {
     const choices = DRIFT_METRICS.filter((k) => k.startsWith(`${base}.`));
     const s = stat === undefined ? undefined : didYouMean(key, choices);
     return {

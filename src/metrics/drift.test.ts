@@ -14,6 +14,7 @@ interface WinSpec {
   failed?: number;
   ttftP95?: number;
   e2eP95?: number;
+  tpotP95?: number;
   rps?: number;
   tokensPerSecond?: number;
 }
@@ -40,6 +41,7 @@ function series(n: number, lengthSec: number, at: (i: number, mid: number) => Wi
       rateLimitRemainingTokens: null,
       ttft: ok > 0 ? summary(ok, w.ttftP95 ?? 400) : null,
       e2e: ok > 0 ? summary(ok, w.e2eP95 ?? 2000) : null,
+      tpot: ok > 0 ? summary(ok, w.tpotP95 ?? 12) : null,
     });
   }
   return { intervalMs: lengthSec * 1000, windows };
@@ -171,5 +173,13 @@ describe('computeDrift', () => {
     const d = computeDrift(s, [...DRIFT_METRICS])!;
     expect(Object.keys(d.metrics)).toEqual([...DRIFT_METRICS]);
     for (const key of DRIFT_METRICS) expect(d.metrics[key], key).not.toBeNull();
+  });
+});
+
+describe('tpot drift', () => {
+  it('a decode slowing by 3 ms/token per hour over 2 h of 10 s windows', () => {
+    const d = computeDrift(series(720, 10, (_, mid) => ({ tpotP95: 12 + (3 * mid) / 3600 })), ['tpot.p95'])!;
+    expect(d.metrics['tpot.p95']!.perHour).toBeCloseTo(3, 1);
+    expect(d.metrics['tpot.p95']!.relativePerHour).toBeCloseTo(25, 0);
   });
 });

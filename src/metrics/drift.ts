@@ -5,7 +5,7 @@
  * a slope; the gate (gate/drift.ts) compares it with the scenario's `drift:` expressions. Pure.
  *
  * Which windows count:
- *   latency (ttft.pNN, e2e.pNN)  windows whose own histogram holds ≥ DRIFT_MIN_SAMPLES requests,
+ *   latency (ttft/e2e/tpot.pNN)  windows whose own histogram holds ≥ DRIFT_MIN_SAMPLES requests,
  *                                weighted by that count
  *   errorRate                     windows with ≥ 1 request, weighted by requests
  *   rps, outputTokensPerSecond    every window inside the run except the first and the last,
@@ -23,6 +23,7 @@ type LatencyStat = (typeof LATENCY_STATS)[number];
 export const DRIFT_METRICS = [
   ...LATENCY_STATS.map((s) => `ttft.${s}`),
   ...LATENCY_STATS.map((s) => `e2e.${s}`),
+  ...LATENCY_STATS.map((s) => `tpot.${s}`),
   'errorRate',
   'rps',
   'outputTokensPerSecond',
@@ -84,7 +85,7 @@ function points(windows: readonly IntervalWindow[], key: string, opts: DriftOpti
     }
     return out;
   }
-  const [metric, stat] = key.split('.') as ['ttft' | 'e2e', LatencyStat];
+  const [metric, stat] = key.split('.') as ['ttft' | 'e2e' | 'tpot', LatencyStat];
   for (const win of windows) {
     const s: MetricSummary | null | undefined = win[metric];
     if (!s || s.count < minSamples) continue;

@@ -17,6 +17,7 @@ interface OpenWindow {
   outputTokens: number;
   ttft: Histogram;
   e2e: Histogram;
+  tpot: Histogram;
   inFlightMax: number;
   remainingTokens: number | null;
 }
@@ -39,7 +40,7 @@ export class IntervalSeries {
     const index = Math.max(0, Math.floor((t - this.t0) / this.intervalMs));
     let w = this.open.get(index);
     if (!w) {
-      w = { index, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, outputTokens: 0, ttft: newHistogram(), e2e: newHistogram(), inFlightMax: 0, remainingTokens: null };
+      w = { index, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, outputTokens: 0, ttft: newHistogram(), e2e: newHistogram(), tpot: newHistogram(), inFlightMax: 0, remainingTokens: null };
       this.open.set(index, w);
     }
     if (index > this.newest) {
@@ -60,6 +61,8 @@ export class IntervalSeries {
       if (rec.firstToken >= rec.sent) recordMs(w.ttft, rec.firstToken - rec.sent);
       const last = Number.isNaN(rec.lastToken) ? rec.end : rec.lastToken;
       if (last >= rec.sent) recordMs(w.e2e, last - rec.sent);
+      // as the run's tpot: (last − first token) ÷ (output tokens − 1), when there are two or more
+      if (outputTokens > 1 && rec.lastToken >= rec.firstToken) recordMs(w.tpot, (rec.lastToken - rec.firstToken) / (outputTokens - 1));
     } else {
       w.failed++;
       w.byClass[rec.errorClass] = (w.byClass[rec.errorClass] ?? 0) + 1;
@@ -94,6 +97,7 @@ export class IntervalSeries {
       rateLimitRemainingTokens: w.remainingTokens,
       ttft: w.ttft.totalCount > 0 ? summarize(w.ttft) : null,
       e2e: w.e2e.totalCount > 0 ? summarize(w.e2e) : null,
+      tpot: w.tpot.totalCount > 0 ? summarize(w.tpot) : null,
     });
   }
 

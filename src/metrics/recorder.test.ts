@@ -102,3 +102,24 @@ describe('MetricsRecorder', () => {
     expect(s.p50).toBeLessThanOrEqual(s.max);
   });
 });
+
+describe('interval windows', () => {
+  it('each window holds the TTFT, E2E and TPOT of the requests that ended in it, as the run does', () => {
+    const t0 = performance.now();
+    const r = new MetricsRecorder({ model: 'm', phaseNames: ['a'], series: { intervalMs: 1000, t0 } });
+    // two requests end in window 0, one in window 2
+    r.recordRequest(okRecord(0, t0 + 10));
+    r.recordRequest(okRecord(0, t0 + 300));
+    r.recordRequest(okRecord(0, t0 + 2100));
+    const windows = r.series!.finish();
+    expect(windows.map((w) => [w.start, w.requests])).toEqual([
+      [0, 2],
+      [2, 1],
+    ]);
+    for (const m of ['ttft', 'e2e', 'tpot'] as const) {
+      expect(windows.reduce((n, w) => n + (w[m]?.count ?? 0), 0)).toBe(r.histogram(m)!.totalCount);
+    }
+    near(windows[0]!.tpot!.p50, 10);
+    near(windows[1]!.ttft!.p50, 100);
+  });
+});

@@ -109,6 +109,8 @@ export interface IntervalWindow {
   /** the window's own histograms (ms; hdr = compressed base64 of µs) */
   ttft: MetricSummary | null;
   e2e: MetricSummary | null;
+  /** time per output token of the window's requests (ms), as the run's tpot */
+  tpot?: MetricSummary | null;
 }
 
 /** An estimate of what a run's tokens cost (USD, rounded to 6 decimals). */

@@ -2,7 +2,7 @@
  * HdrHistogram interval logs (format 1.3), readable by HistogramLogProcessor, the
  * HdrHistogram log analyzers and hdr-histogram-js: results.hlog holds every metric (label
  * `all`) under its tag; `<metric>.hlog` holds one metric untagged, for tools that ignore tags.
- * Metrics the interval windows keep (TTFT, E2E) get one line per window, so the tools can plot
+ * Metrics the interval windows keep (TTFT, E2E, TPOT) get one line per window, so the tools can plot
  * them over time; the others one line covering the run. A metric's lines add up to the run.
  */
 import { HistogramLogReader, HistogramLogWriter } from 'hdr-histogram-js';
@@ -54,7 +54,7 @@ export function renderHlog(results: Results, only?: string): string {
 
 /** The metric's per-window histograms, when the windows hold exactly what the run's histogram holds. */
 function windowsOf(results: Results, metric: string): Array<{ start: number; length: number; hdr: string }> | null {
-  if (metric !== 'ttft' && metric !== 'e2e') return null;
+  if (metric !== 'ttft' && metric !== 'e2e' && metric !== 'tpot') return null;
   const out: Array<{ start: number; length: number; hdr: string }> = [];
   let count = 0;
   for (const w of results.series?.windows ?? []) {

@@ -16,6 +16,7 @@ interface Bin {
   remaining: number | null;
   ttft: Array<{ s: MetricSummary; where: string }>;
   e2e: Array<{ s: MetricSummary; where: string }>;
+  tpot: Array<{ s: MetricSummary; where: string }>;
 }
 
 /**
@@ -43,7 +44,7 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
       const index = Math.max(0, Math.floor((startMs + lengthMs / 2) / grid));
       let b = bins.get(index);
       if (!b) {
-        b = { requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlight: new Map(), remaining: null, ttft: [], e2e: [] };
+        b = { requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlight: new Map(), remaining: null, ttft: [], e2e: [], tpot: [] };
         bins.set(index, b);
       }
       b.requests += w.requests;
@@ -61,6 +62,7 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
       }
       if (w.ttft) b.ttft.push({ s: w.ttft, where: name(i) });
       if (w.e2e) b.e2e.push({ s: w.e2e, where: name(i) });
+      if (w.tpot) b.tpot.push({ s: w.tpot, where: name(i) });
     }
   }
   const windows: IntervalWindow[] = [...bins.entries()]
@@ -81,6 +83,7 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
         rateLimitRemainingTokens: b.remaining,
         ttft: b.ttft.length > 0 ? sumSummaries(b.ttft, `series window at ${start} s: ttft`) : null,
         e2e: b.e2e.length > 0 ? sumSummaries(b.e2e, `series window at ${start} s: e2e`) : null,
+        ...(b.tpot.length > 0 ? { tpot: sumSummaries(b.tpot, `series window at ${start} s: tpot`) } : {}),
       };
     });
   return { intervalMs: grid, windows };
