@@ -36,3 +36,20 @@ describe('network baseline in the reports', () => {
     expect(renderConsole(r)).not.toMatch(/network baseline/);
   });
 });
+
+describe('how the run was split, in the headers', () => {
+  it('shard, worker threads and merges are named in the console, summary.md and the report', async () => {
+    const { splitNote } = await import('./format.js');
+    const r = sampleResults();
+    expect(splitNote(r.meta)).toBeNull();
+    r.meta.shard = { index: 2, count: 4 };
+    r.meta.workers = 2;
+    expect(splitNote(r.meta)).toBe('shard 2/4, 2 worker threads');
+    delete r.meta.shard;
+    delete r.meta.workers;
+    r.meta.mergedFrom = 4;
+    r.meta.host = 'ci-1,ci-2';
+    expect(splitNote(r.meta)).toBe('merged from 4 runs (2 hosts)');
+    for (const text of [renderConsole(r), renderSummaryMarkdown(r), renderHtml(r)]) expect(text).toContain('merged from 4 runs (2 hosts)');
+  });
+});

@@ -1,7 +1,7 @@
 /** The run's summary for a terminal: latency table, counts, errors, threshold verdicts. */
 import Table from 'cli-table3';
 import type { Results } from '../metrics/results.js';
-import { costLine, driftNumber, driftUnitOf, rttLine, usd } from './format.js';
+import { costLine, driftNumber, driftUnitOf, rttLine, splitNote, usd } from './format.js';
 
 const SHOWN = ['queue', 'connect', 'ttfb', 'ttft', 'itl', 'tpot', 'e2e', 'ttft_from_intended', 'e2e_from_intended'];
 
@@ -20,7 +20,7 @@ export function renderConsole(results: Results): string {
   const out: string[] = [];
   const m = results.meta;
   out.push(`${m.scenario} — ${m.target.model} via ${m.target.api} at ${m.target.url} (${m.target.kind})`);
-  out.push(`${(m.durationMs / 1000).toFixed(1)} s, seed ${m.seed}${m.partial ? ' — PARTIAL: the run was interrupted' : ''}`);
+  out.push(`${(m.durationMs / 1000).toFixed(1)} s, seed ${m.seed}${splitNote(m) ? `, ${splitNote(m)}` : ''}${m.partial ? ' — PARTIAL: the run was interrupted' : ''}`);
 
   const latency = new Table({
     head: ['metric', 'count', 'p50', 'p90', 'p95', 'p99', 'max'],

@@ -116,3 +116,12 @@ export function rttLine(results: Pick<Results, 'calibration'>): string | null {
   const what = parts.length > 0 ? `${parts.join(', ')}, medians of ${rtt.samples}` : 'not measured';
   return `network baseline: ${what}${rtt.error ? `; calibration stopped: ${rtt.error}` : ''}`;
 }
+
+/** How the run was split, for headers: a shard of a distributed run, worker threads, or a merge. */
+export function splitNote(meta: Results['meta']): string | null {
+  const parts: string[] = [];
+  if (meta.mergedFrom !== undefined) parts.push(`merged from ${meta.mergedFrom} runs (${meta.host.split(',').length} host${meta.host.includes(',') ? 's' : ''})`);
+  if (meta.shard) parts.push(`shard ${meta.shard.index}/${meta.shard.count}`);
+  if (meta.workers !== undefined && meta.workers > 1) parts.push(`${meta.workers} worker threads`);
+  return parts.length > 0 ? parts.join(', ') : null;
+}

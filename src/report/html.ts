@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IntervalWindow, MetricSummary, Results } from '../metrics/results.js';
 import { decode } from '../metrics/hdr.js';
-import { classesSeen, costPer1k, driftRows, formatActual, msNumber, pct, rttLine, usd } from './format.js';
+import { classesSeen, costPer1k, driftRows, formatActual, msNumber, pct, rttLine, splitNote, usd } from './format.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 
 export interface ChartSpec {
@@ -238,7 +238,7 @@ export function renderHtml(results: Results): string {
 <body>
 <header>
 <h1><span class="verdict v-${v.cls}" id="verdict">${esc(v.text)}</span>${esc(m.scenario)}</h1>
-<div class="meta">${esc(m.target.model)} via ${esc(m.target.api)} at <code>${esc(m.target.url)}</code> (${esc(m.target.kind)}) · ${(m.durationMs / 1000).toFixed(1)} s · seed ${m.seed} · llm-bench ${esc(m.version)} · ${esc(m.startedAt)}</div>
+<div class="meta">${esc(m.target.model)} via ${esc(m.target.api)} at <code>${esc(m.target.url)}</code> (${esc(m.target.kind)}) · ${(m.durationMs / 1000).toFixed(1)} s · seed ${m.seed}${splitNote(m) ? ` · ${esc(splitNote(m)!)}` : ''} · llm-bench ${esc(m.version)} · ${esc(m.startedAt)}</div>
 ${m.partial ? `<div class="note">Partial run: interrupted${m.partialReason ? ` (${esc(m.partialReason)})` : ''}; results cover what happened until then.</div>` : ''}
 ${results.client.saturated ? '<div class="warning">⚠ Client saturated: see the client self-check below.</div>' : ''}
 </header>

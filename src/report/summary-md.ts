@@ -3,7 +3,7 @@
  * counts, errors and the client warning, as GitHub-flavoured Markdown.
  */
 import type { Results } from '../metrics/results.js';
-import { SUMMARY_METRICS, classesSeen, costLine, driftRows, formatActual, msNumber, pct, rttLine } from './format.js';
+import { SUMMARY_METRICS, classesSeen, costLine, driftRows, formatActual, msNumber, pct, rttLine, splitNote } from './format.js';
 
 /** Text safe inside a Markdown table cell: no line breaks, no pipes, no markup or HTML. */
 export function mdCell(s: string): string {
@@ -46,7 +46,7 @@ export function renderSummaryMarkdown(results: Results): string {
   const out: string[] = [verdictLine(results), ''];
   out.push(
     `${mdCell(m.target.model)} via ${mdCell(m.target.api)} at ${mdCode(m.target.url)} (${mdCell(m.target.kind)}) · ` +
-      `${(m.durationMs / 1000).toFixed(1)} s · seed ${m.seed} · llm-bench ${mdCell(m.version)}`,
+      `${(m.durationMs / 1000).toFixed(1)} s · seed ${m.seed}${splitNote(m) ? ` · ${mdCell(splitNote(m)!)}` : ''} · llm-bench ${mdCell(m.version)}`,
   );
   if (m.partial) {
     out.push('', `> [!WARNING]`, `> Partial run: it was interrupted${m.partialReason ? ` (${mdCell(m.partialReason)})` : ''}; results cover what happened until then.`);
