@@ -53,3 +53,15 @@ describe('how the run was split, in the headers', () => {
     for (const text of [renderConsole(r), renderSummaryMarkdown(r), renderHtml(r)]) expect(text).toContain('merged from 4 runs (2 hosts)');
   });
 });
+
+describe('a saturated client', () => {
+  it('the console warning says how to spread the load', () => {
+    const r = sampleResults();
+    r.client = { ...r.client, saturated: true, reasons: ['client event loop busy 97% of the time > 90%'] };
+    const text = renderConsole(r);
+    expect(text).toMatch(/WARNING: the client was the bottleneck — client event loop busy 97%/);
+    expect(text).toMatch(/--workers <n>.*--shard i\/n/);
+    r.client = { ...r.client, saturated: false, reasons: [] };
+    expect(renderConsole(r)).not.toMatch(/--workers/);
+  });
+});

@@ -72,6 +72,7 @@ export function renderConsole(results: Results): string {
   const cl = results.client;
   if (cl.saturated) {
     out.push(`WARNING: the client was the bottleneck — ${cl.reasons.join('; ')}. Latencies include client delay.`);
+    out.push('  Spread the load: --workers <n> for more threads here, --shard i/n for more machines (then llm-bench merge).');
   } else {
     out.push(
       `client: event-loop delay p99 ${cl.eventLoopDelayP99Ms} ms, schedule slip p99 ${cl.scheduleSlipP99Ms} ms, event loop busy ${(cl.eventLoopUtilization * 100).toFixed(0)}%`,
