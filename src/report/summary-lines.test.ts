@@ -1,3 +1,4 @@
+/** One-line facts the console, summary.md and the report share: network baseline, how the run was split, saturation advice. */
 import { describe, expect, it } from 'vitest';
 import { sampleResults } from '../../test/helpers/results.js';
 import type { RttCalibration } from '../metrics/results.js';
