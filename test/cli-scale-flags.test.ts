@@ -19,7 +19,7 @@ afterAll(() => project.cleanup());
 
 describe('run flags for scale', () => {
   it.each([
-    [['--workers', '0'], /--workers needs a whole number ≥ 1, got "0"/],
+    [['--workers', '0'], /--workers needs a whole number ≥ 1 or auto, got "0"/],
     [['--workers', '1.5'], /--workers needs a whole number/],
     [['--shard', '5/4'], /--shard: '5\/4' is not a shard/],
     [['--shard', '0/4'], /--shard: '0\/4' is not a shard/],

@@ -2,6 +2,7 @@
  * Commander wiring and the one place that turns errors into exit codes. Commands are
  * imported lazily so `llm-bench --help` never loads tiktoken or undici.
  */
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { formatUserError, UserError } from '../errors.js';
 import { toolVersion } from '../version.js';
@@ -25,12 +26,12 @@ function positiveNumber(flag: string) {
   };
 }
 
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a whole number ≥ 1, got "${value}"`);
-    return n;
-  };
+/** `--workers 3`, or `auto`: a thread per core, one core left for the mock, the OS and the parent. */
+function workerCount(value: string): number {
+  if (value === 'auto') return Math.max(1, availableParallelism() - 1);
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`--workers needs a whole number ≥ 1 or auto, got "${value}"`);
+  return n;
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -51,7 +52,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .option('--out <dir>', 'output directory (default: the scenario output.dir)')
     .option('--target-url <url>', 'send to this OpenAI-compatible base URL (incl. /v1) instead of the mock')
     .option('--quiet', 'no live progress (on a terminal it redraws in place; elsewhere a line every 10 s)')
-    .option('--workers <n>', 'worker threads that split the plan (merged into one result)', positiveInteger('--workers'))
+    .option('--workers <n>', 'worker threads that split the plan (merged into one result); "auto": one per core but one', workerCount)
     .option('--shard <i/n>', 'send only slice i of n of the plan (one machine of a distributed run; join with merge)')
     .option('--start-at <time>', 'wait until this time (ISO 8601 or epoch ms) to start, so shards line up')
     .option('--requests-log', 'also write requests.jsonl, one line per finished request')
