@@ -112,3 +112,24 @@ describe('the whole plan', () => {
     expect(counts[2]).toBe(plan.filter((a) => a.phase === 2).length);
   });
 });
+
+describe('plannedCounts of a slice', () => {
+  it('equals counting every n-th arrival of the whole plan, phase by phase', () => {
+    const load: LoadSpec = {
+      maxInFlight: 10,
+      phases: [
+        { kind: 'open', name: 'a', duration: 7000, arrival: 'poisson', rate: 30, rampTo: 30, burstiness: 1 },
+        { kind: 'closed', name: 'c', duration: 1000, concurrency: 2 },
+        { kind: 'open', name: 'b', duration: 5000, arrival: 'gamma', rate: 20, rampTo: 50, burstiness: 0.5 },
+      ],
+    };
+    for (const count of [1, 2, 3, 7]) {
+      for (let index = 0; index < count; index++) {
+        const expected: Array<number | null> = [0, null, 0];
+        let k = 0;
+        for (const a of arrivalPlan(load, 5)) if (k++ % count === index) expected[a.phase]! += 1;
+        expect(plannedCounts(load, 5, { index, count }), `${index}/${count}`).toEqual(expected);
+      }
+    }
+  });
+});

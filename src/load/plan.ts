@@ -148,10 +148,29 @@ export function* arrivalPlan(load: LoadSpec, seed: number): Generator<PlannedArr
  * with a slice, the arrivals that slice takes (every count-th of the whole plan).
  */
 export function plannedCounts(load: LoadSpec, seed: number, slice = { index: 0, count: 1 }): Array<number | null> {
-  const counts: Array<number | null> = phaseWindows(load).map((w) => (w.phase.kind === 'open' ? 0 : null));
+  const windows = phaseWindows(load);
+  if ((load.tenantStreams ?? []).length === 0 && load.phaseArrivals !== false) {
+    // Phases follow one another, so a phase's arrivals hold plan indices [offset, offset + n):
+    // count each phase once (an hour at 4,000 req/s is ~1.5 s) and take the slice's share in closed form.
+    let offset = 0;
+    return windows.map((w) => {
+      if (w.phase.kind !== 'open') return null;
+      let n = 0;
+      for (const _ of openPhaseArrivals(w.phase, phaseSeed(seed, w.index))) n++;
+      const taken = indicesOf(offset + n, slice) - indicesOf(offset, slice);
+      offset += n;
+      return taken;
+    });
+  }
+  const counts: Array<number | null> = windows.map((w) => (w.phase.kind === 'open' ? 0 : null));
   let k = 0;
   for (const a of arrivalPlan(load, seed)) {
     if (k++ % slice.count === slice.index) counts[a.phase]! += 1;
   }
   return counts;
+}
+
+/** How many of the plan indices 0 … end − 1 belong to the slice (k mod count = index). */
+function indicesOf(end: number, slice: { index: number; count: number }): number {
+  return end <= slice.index ? 0 : Math.floor((end - 1 - slice.index) / slice.count) + 1;
 }
