@@ -134,6 +134,8 @@ function fit(pts: readonly Point[], intervalSec: number, unit: DriftUnitOfMeasur
     relativePerHour: start > scale * 1e-9 ? sig((perHour / start) * 100) : null,
     start: sig(start),
     end: sig(at(last.x)),
+    from: sig(first.x),
+    to: sig(last.x),
     windows: pts.length,
   };
 }

@@ -81,6 +81,9 @@ export interface DriftLine {
   /** fitted values at the first and last used window's midpoint */
   start: number;
   end: number;
+  /** those midpoints, seconds from the run's start (where the fitted line begins and ends) */
+  from?: number;
+  to?: number;
   /** windows used in the fit */
   windows: number;
 }

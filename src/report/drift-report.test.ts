@@ -66,3 +66,18 @@ describe('drift in the reports', () => {
     expect(renderHtml(sampleResults())).not.toContain('<h2>Drift</h2>');
   });
 });
+
+describe('the p95 trend on the over-time charts', () => {
+  it('is drawn over the windows the line was fitted on, at the fitted values', () => {
+    const r = sampleResults({ thresholds: {} });
+    const win = (start: number) => ({ start, length: 10, requests: 10, ok: 10, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 1, outputTokensPerSecond: 1, inFlightMax: 1, rateLimitRemainingTokens: null, ttft: r.metrics.ttft!.all!, e2e: null });
+    r.series = { intervalMs: 10_000, windows: [0, 10, 20, 30].map(win) };
+    r.drift = { windowMs: 10_000, metrics: { 'ttft.p95': { unit: 'ms', perHour: 3600, relativePerHour: 200, start: 500, end: 520, from: 5, to: 25, windows: 3 } } };
+    const html = renderHtml(r);
+    // midpoints 5, 15, 25 are on the line (500, 510, 520); 35 is past its end
+    expect(html).toContain('"p95 trend"');
+    expect(html).toMatch(/\[500,510,520,null\]/);
+    delete r.drift.metrics['ttft.p95']!.from;
+    expect(renderHtml(r)).not.toContain('"p95 trend"');
+  });
+});

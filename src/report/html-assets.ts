@@ -68,6 +68,7 @@ export const REPORT_JS = `
         .concat(spec.names.map(function (n, i) {
           var s = { label: n, stroke: PALETTE[i % PALETTE.length], width: 1.5 };
           if (spec.log) s.points = { show: false };
+          if (/trend$/.test(n)) { s.dash = [6, 4]; s.points = { show: false }; s.spanGaps = false; }
           return s;
         })),
       hooks: spec.shade ? { drawClear: [shade] } : {},

@@ -76,14 +76,28 @@ function seriesCharts(results: Results): Record<string, ChartSpec> {
   const x = w.map((d) => d.start);
   const chart = (title: string, yLabel: string, names: string[], ys: Array<Array<number | null>>): ChartSpec => ({ title, xLabel: 's', yLabel, log: false, shade: true, names, x, ys });
   const pick = (f: (d: IntervalWindow) => number | null | undefined) => w.map((d) => f(d) ?? null);
-  const lat = (m: 'ttft' | 'e2e') =>
-    chart(`${m.toUpperCase()} over time`, 'ms', ['p50', 'p95', 'p99'], (['p50', 'p95', 'p99'] as const).map((p) => pick((d) => d[m]?.[p])));
+  // The p95 drift line, where one was fitted, drawn over the windows it was fitted on.
+  const trend = (m: 'ttft' | 'e2e' | 'tpot'): Array<number | null> | null => {
+    const line = results.drift?.metrics[`${m}.p95`];
+    if (!line || line.from === undefined || line.to === undefined) return null;
+    const { from, to, start, perHour } = line;
+    return w.map((d) => {
+      const mid = d.start + d.length / 2;
+      return mid >= from - 1e-6 && mid <= to + 1e-6 ? start + ((mid - from) * perHour) / 3600 : null;
+    });
+  };
+  const lat = (m: 'ttft' | 'e2e' | 'tpot') => {
+    const ys = (['p50', 'p95', 'p99'] as const).map((p) => pick((d) => d[m]?.[p]));
+    const t = trend(m);
+    return chart(`${m.toUpperCase()} over time`, 'ms', ['p50', 'p95', 'p99', ...(t ? ['p95 trend'] : [])], t ? [...ys, t] : ys);
+  };
   const classes = [...new Set(w.flatMap((d) => Object.entries(d.byClass).filter(([, n]) => (n ?? 0) > 0).map(([k]) => k)))] as Array<keyof IntervalWindow['byClass']>;
   const charts: Record<string, ChartSpec> = {
     rps: chart('Requests/s', 'req/s', ['requests/s'], [pick((d) => d.requestsPerSecond)]),
     inflight: chart('In flight (max per window)', 'requests', ['in flight'], [pick((d) => d.inFlightMax)]),
     ttft: lat('ttft'),
     e2e: lat('e2e'),
+    ...(w.some((d) => d.tpot) ? { tpot: lat('tpot') } : {}),
     errors: chart('Errors by class', 'errors', classes.length ? classes : ['errors'], classes.length ? classes.map((c) => pick((d) => d.byClass[c] ?? 0)) : [pick((d) => d.failed)]),
     otps: chart('Output tokens/s', 'tok/s', ['output tok/s'], [pick((d) => d.outputTokensPerSecond)]),
   };
