@@ -100,7 +100,7 @@ describe('renderHtml', () => {
           expect(c.opaque).toBeGreaterThan(100);
         }
         const text = await page.locator('body').innerText();
-        expect(text).toContain('PASSED — all 1 thresholds passed');
+        expect(text).toContain('PASSED — the threshold passed');
         // the verdict badge's text is readable: not the colour of its own background
         const badge = (await page.evaluate(`(() => { const s = getComputedStyle(document.getElementById('verdict')); return [s.color, s.backgroundColor]; })()`)) as string[];
         expect(badge[0]).not.toBe(badge[1]);

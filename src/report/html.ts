@@ -112,7 +112,7 @@ function verdict(results: Results): { cls: string; text: string } {
   const failed = v.filter((t) => !t.pass).length;
   if (results.meta.partial) return { cls: 'partial', text: `PARTIAL — interrupted${results.meta.partialReason ? ` (${results.meta.partialReason})` : ''}` };
   if (v.length === 0) return { cls: 'none', text: 'COMPLETED — no thresholds' };
-  if (failed === 0) return { cls: 'pass', text: `PASSED — all ${v.length} thresholds passed` };
+  if (failed === 0) return { cls: 'pass', text: `PASSED — ${v.length === 1 ? 'the threshold' : `all ${v.length} thresholds`} passed` };
   return { cls: 'fail', text: `FAILED — ${failed} of ${v.length} thresholds failed` };
 }
 

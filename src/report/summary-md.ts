@@ -37,7 +37,7 @@ function verdictLine(results: Results): string {
   const failed = v.filter((x) => !x.pass).length;
   const name = mdCell(results.meta.scenario);
   if (v.length === 0) return `## ✅ llm-bench: ${name} — run completed (no thresholds)`;
-  if (failed === 0) return `## ✅ llm-bench: ${name} — all ${v.length} thresholds passed`;
+  if (failed === 0) return `## ✅ llm-bench: ${name} — ${v.length === 1 ? 'the threshold' : `all ${v.length} thresholds`} passed`;
   return `## ❌ llm-bench: ${name} — ${failed} of ${v.length} thresholds failed`;
 }
 
