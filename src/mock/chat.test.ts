@@ -246,3 +246,42 @@ describe('errors and routes', () => {
     expect(list.data.every((m) => m.object === 'model')).toBe(true);
   });
 });
+
+describe('multi-byte text on the wire', () => {
+  const body = (stream: boolean, model = 'gpt-4o-mini') =>
+    JSON.stringify({ model, messages: [{ role: 'user', content: 'Tell a long story' }], max_tokens: 400, stream, ...(stream ? { stream_options: { include_usage: true } } : {}) });
+  const streamedText = (raw: string): string =>
+    raw
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: {'))
+      .map((e) => (JSON.parse(e.slice(6)) as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content ?? '')
+      .join('');
+
+  for (const [name, opts] of [
+    ['all at once (zero latency)', { ...FAST, seed: 5 }],
+    ['on a schedule', { ttft: { median: 5, p99: 5 }, tokensPerSecond: 4000, seed: 5 }],
+  ] as const) {
+    it(`streamed ${name}: the same UTF-8 text as the non-streamed answer, with a correct Content-Length`, async () => {
+      const a = await start(opts);
+      const b = await start(opts);
+      const [s, w] = await Promise.all([
+        request(`${a.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(true) }),
+        request(`${b.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(false) }),
+      ]);
+      const bytes = Buffer.from(await s.body.arrayBuffer());
+      if (s.headers['content-length'] !== undefined) expect(Number(s.headers['content-length'])).toBe(bytes.length);
+      const text = streamedText(bytes.toString('utf8'));
+      const whole = ((await w.body.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content;
+      expect(text).toBe(whole);
+      expect(text).toMatch(/café|naïve/);
+      expect(text).not.toMatch(/Ã/);
+    });
+  }
+
+  it('a model name with non-ASCII characters comes back intact', async () => {
+    const a = await start({ ...FAST, seed: 1 });
+    const r = await request(`${a.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(true, 'modèle-local') });
+    const first = (await r.body.text()).split('\n\n')[0]!;
+    expect((JSON.parse(first.slice(6)) as { model: string }).model).toBe('modèle-local');
+  });
+});

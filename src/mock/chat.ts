@@ -15,6 +15,7 @@ import { jitteredSchedule, ttftForRequest } from './profile.js';
 import { requestRng, RngPurpose } from './rng.js';
 import { generateTokens } from './text.js';
 import { argumentPieces, toolArguments } from './tool-args.js';
+import { wireForm } from './wire-text.js';
 import { answerWhole, cachedTokens, recordTruth, startGeneration } from './generation.js';
 
 export function usageJson(prompt: number, completion: number, cached = 0, reasoning = 0): string {
@@ -79,16 +80,18 @@ export function handleChatCompletions(ctx: MockContext, res: ServerResponse, raw
     return answerWhole(ctx, res, admitted, truth, body, ttft + Math.max(0, completion - 1) * latency.tokenIntervalMs);
   }
 
-  const head = `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${model},"system_fingerprint":"${fp}","choices":[`;
+  // Everything streamed is built in wire form (UTF-8 bytes, written as latin1): see wire-text.ts.
+  const head = wireForm(`data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${model},"system_fingerprint":"${fp}","choices":[`);
   const usageNull = r.includeUsage ? ',"usage":null}\n\n' : '}\n\n';
   const opening = tool
-    ? `{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"${callId}","type":"function","function":{"name":${JSON.stringify(tool.name)},"arguments":""}}],"refusal":null},"logprobs":null,"finish_reason":null}]`
+    ? wireForm(`{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"${callId}","type":"function","function":{"name":${JSON.stringify(tool.name)},"arguments":""}}],"refusal":null},"logprobs":null,"finish_reason":null}]`)
     : '{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]';
   let tail = head + `{"index":0,"delta":{},"logprobs":null,"finish_reason":"${finishReason}"}]` + usageNull;
   if (r.includeUsage) tail += head + '],"usage":' + usage + '}\n\n';
   tail += 'data: [DONE]\n\n';
   const pre = tool ? head + '{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"' : head + '{"index":0,"delta":{"content":"';
   const post = (tool ? '"}}]},"logprobs":null,"finish_reason":null}]' : '"},"logprobs":null,"finish_reason":null}]') + usageNull;
+  const wire = pieces.map(wireForm);
   const perChunk = profile.tokensPerChunk;
   const chunks = Math.ceil(pieces.length / perChunk);
   const stepMs = latency.tokenIntervalMs * perChunk;
@@ -97,10 +100,11 @@ export function handleChatCompletions(ctx: MockContext, res: ServerResponse, raw
     stepMs,
     total: chunks,
     dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, chunks),
-    render: perChunk === 1 ? (j) => pre + pieces[j]! + post : (j) => pre + pieces.slice(j * perChunk, (j + 1) * perChunk).join('') + post,
+    render: perChunk === 1 ? (j) => pre + wire[j]! + post : (j) => pre + wire.slice(j * perChunk, (j + 1) * perChunk).join('') + post,
     prologue: head + opening + usageNull,
     prologueEvents: 1,
     tail,
+    encoding: 'latin1',
   };
   afterSlowHeaders(res, admitted.fault, (delay) => {
     const headers: OutgoingHttpHeaders = { ...baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };

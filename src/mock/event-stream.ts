@@ -31,6 +31,8 @@ export interface StreamPlan {
   tail: string;
   /** the broken event a malformed fault sends, in this API's framing */
   malformed?: string;
+  /** 'latin1': every string above is in wire form (wire-text.ts) and is written byte for byte */
+  encoding?: 'latin1';
 }
 
 /** Stamps of the response as the server wrote it (epoch ms), for the truth log. */
@@ -99,9 +101,9 @@ export class TimedEventStream {
     parts[this.plan.total + 1] = this.plan.tail;
     // join gives one flat string; a rope of hundreds of pieces costs more to write out
     const body = parts.join('');
-    headers['content-length'] = Buffer.byteLength(body);
+    headers['content-length'] = this.plan.encoding === 'latin1' ? body.length : Buffer.byteLength(body);
     this.res.writeHead(200, headers);
-    this.res.end(body);
+    this.res.end(body, this.encoding);
     const now = epochNow();
     this.stamps.headers = now;
     if (this.plan.total > 0) this.stamps.firstToken = this.stamps.lastToken = now;
@@ -109,6 +111,10 @@ export class TimedEventStream {
     this.next = this.plan.total;
     this.closed = true;
     this.finish();
+  }
+
+  private get encoding(): BufferEncoding {
+    return this.plan.encoding ?? 'utf8';
   }
 
   private dueAt(j: number): number {
@@ -160,7 +166,7 @@ export class TimedEventStream {
     if (this.next >= this.plan.total) {
       if (this.cutReached(events)) return this.cut(out);
       this.closed = true;
-      this.res.end(out + this.plan.tail);
+      this.res.end(out + this.plan.tail, this.encoding);
       this.stamps.end = epochNow();
       return this.finish();
     }
@@ -178,14 +184,13 @@ export class TimedEventStream {
     this.stamps.end = epochNow();
     // What was written must reach the client before the connection breaks.
     const socket = this.res.socket;
-    if (out.length > 0) this.res.write(out, () => socket?.destroy());
-    else this.res.write('', () => socket?.destroy());
+    this.res.write(out, this.encoding, () => socket?.destroy());
     this.finish();
   }
 
   private emit(text: string, events: number): void {
     this.written += events;
-    this.res.write(text);
+    this.res.write(text, this.encoding);
   }
 
   private schedule(): void {
