@@ -229,7 +229,10 @@ export function sliceShare(scenario: Scenario, slice: PlanSlice): Scenario {
       ? {
           tenants: scenario.tenants.map((t) => {
             const out = { ...t };
-            for (const key of ['rpm', 'tpm', 'dailyRequests', 'dailyTokens'] as const) {
+            // A tenant's pacer works to rpm × the pacing section's headroom, which is already
+            // shared out above: its rates are divided only when there is no pacing section.
+            const keys = scenario.pacing ? (['dailyRequests', 'dailyTokens'] as const) : (['rpm', 'tpm', 'dailyRequests', 'dailyTokens'] as const);
+            for (const key of keys) {
               const v = part(t[key]);
               if (v === undefined) delete out[key];
               else out[key] = key.startsWith('daily') ? Math.max(1, Math.round(v)) : v;
