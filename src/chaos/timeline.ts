@@ -4,7 +4,7 @@
  * overlap are applied together; network episodes go to Toxiproxy one toxic each.
  */
 import type { ChaosEpisode, MockFaultSpec } from '../types.js';
-import { episodeDuring } from '../run/planned-episodes.js';
+import { episodeDuring } from './episode-labels.js';
 import type { ToxiproxyControl } from './toxiproxy-control.js';
 
 export interface EpisodeStamp {

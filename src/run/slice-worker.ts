@@ -8,7 +8,7 @@ import { encode } from '../metrics/hdr.js';
 import type { Results } from '../metrics/results.js';
 import { sliceResults } from './assemble-results.js';
 import { liveView, type LiveView } from './live-thresholds.js';
-import { plannedEpisodeDuring } from './planned-episodes.js';
+import { plannedEpisodeDuring } from '../chaos/episode-labels.js';
 import { runSlice, type SliceSetup } from './slice-runner.js';
 
 export interface SliceWorkerData extends Pick<SliceSetup, 'scenario' | 'target' | 'sendUrl' | 'connectTo' | 'apiKey' | 'slice'> {
