@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('stream timing against a known schedule', () => {
-  it('TTFT, E2E and ITL medians match the server within 2 ms at 100 concurrent streams', async () => {
+  it('TTFT, E2E and ITL medians match the server at 100 concurrent streams; the client stamps within 2 ms of each write', async () => {
     // 100 ms to the first content write, then a write every 10 ms carrying 2 events each.
     server = await startScheduledServer({ ttftMs: 100, intervalMs: 10, events: 20, eventsPerWrite: 2 });
     const { recorder, records } = await runCore(urlTarget(server.url), {
@@ -29,7 +29,8 @@ describe('stream timing against a known schedule', () => {
     const serverTtft: number[] = [];
     const serverE2e: number[] = [];
     const serverItl: number[] = [];
-    const deliveryLag: number[] = [];
+    const firstTokenLag: number[] = [];
+    const lastTokenLag: number[] = [];
     for (const r of records) {
       const t = truth.get(r.requestId!)!;
       const writes = t.writes;
@@ -39,15 +40,25 @@ describe('stream timing against a known schedule', () => {
         // events that share a write arrive together: gap 0 inside a write, the write gap between
         for (let e = i === 0 ? 1 : 0; e < writes[i]!.events; e++) serverItl.push(e === 0 ? writes[i]!.at - writes[i - 1]!.at : 0);
       }
-      deliveryLag.push(epoch(r.firstToken) - writes[0]!.at);
-      // every content event was stamped, and stamps never precede the server's write
+      firstTokenLag.push(epoch(r.firstToken) - writes[0]!.at);
+      lastTokenLag.push(epoch(r.lastToken) - writes[writes.length - 1]!.at);
       expect(r.tokenTimes.length).toBe(20);
     }
-    expect(Math.abs(ms('ttft') - median(serverTtft))).toBeLessThan(2);
-    expect(Math.abs(ms('e2e') - median(serverE2e))).toBeLessThan(2);
+    // The client's own error: from the server handing a write to the kernel to the client's stamp
+    // of it. Never before the write, and within 2 ms at the median, first token and last.
+    for (const lag of [median(firstTokenLag), median(lastTokenLag)]) {
+      expect(lag).toBeGreaterThanOrEqual(0);
+      expect(lag).toBeLessThan(2);
+    }
     expect(Math.abs(ms('itl') - median(serverItl))).toBeLessThan(2);
-    expect(median(deliveryLag)).toBeGreaterThanOrEqual(0);
-    expect(median(deliveryLag)).toBeLessThan(2);
+    // TTFT and E2E run from the client's send, the server's from when it read the request: the
+    // client's figure also holds the request's way in (loopback, and the server's event loop
+    // noticing it, as on any server). So the client reads longer, by a round trip on loopback
+    // with two busy event loops sharing 2 cores: measured 0.9–2.5 ms here.
+    for (const [metric, server] of [['ttft', serverTtft], ['e2e', serverE2e]] as const) {
+      expect(ms(metric) - median(server)).toBeGreaterThanOrEqual(0);
+      expect(ms(metric) - median(server)).toBeLessThan(3.5);
+    }
     // the schedule itself: ~100 ms TTFT and ~190 ms to the last write
     expect(median(serverTtft)).toBeGreaterThan(99);
     expect(ms('ttft')).toBeGreaterThan(99);
