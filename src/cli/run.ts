@@ -80,10 +80,20 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 /** `--start-at` takes an ISO 8601 time or epoch milliseconds. */
-export function parseStartAt(text: string): number {
+export function parseStartAt(text: string, now = Date.now()): number {
   const ms = /^\d{12,}$/.test(text.trim()) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(ms)) {
     throw new UserError(`'${text}' is not a time`, { where: '--start-at', hint: 'write an ISO 8601 time (2026-11-30T09:00:00Z) or epoch milliseconds' });
   }
+  // A mistyped year or day would otherwise leave every shard waiting without a word of why.
+  const aheadMs = ms - now;
+  if (aheadMs > MAX_START_WAIT_MS) {
+    throw new UserError(`${new Date(ms).toISOString()} is ${(aheadMs / 3_600_000).toFixed(1)} h from now`, {
+      where: '--start-at',
+      hint: 'shards wait at most 24 h; check the date, or start the run nearer the time',
+    });
+  }
   return ms;
 }
+
+const MAX_START_WAIT_MS = 24 * 3_600_000;

@@ -110,6 +110,9 @@ export async function runScenario(
     const begin = (): number => {
       const waitMs = opts.startAt !== undefined ? opts.startAt - Date.now() : 0;
       if (waitMs > 0) log(`llm-bench: waiting ${(waitMs / 1000).toFixed(1)} s to start at ${new Date(opts.startAt!).toISOString()}`);
+      else if (waitMs < -LATE_START_WARN_MS) {
+        log(`llm-bench: warning: --start-at ${new Date(opts.startAt!).toISOString()} passed ${(-waitMs / 1000).toFixed(1)} s ago; this run starts now, that far behind runs that started on time`);
+      }
       runT0 = performance.now() + Math.max(START_LEAD_MS, waitMs);
       startedAt = new Date(performance.timeOrigin + runT0);
       timeline = chaos?.start(runT0, (m) => log(`  ${m}`)) ?? null;
@@ -240,4 +243,6 @@ export const EXIT_SIGTERM = 143;
 const INTERRUPT_GRACE_MS = 5_000;
 /** Time zero is set this far ahead, so arming the loop (and telling worker threads) never makes the first arrivals late. */
 const START_LEAD_MS = 50;
+/** a shard this late to --start-at runs visibly behind the others: say so */
+const LATE_START_WARN_MS = 1000;
 
