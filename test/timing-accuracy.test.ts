@@ -54,10 +54,14 @@ describe('stream timing against a known schedule', () => {
     // TTFT and E2E run from the client's send, the server's from when it read the request: the
     // client's figure also holds the request's way in (loopback, and the server's event loop
     // noticing it, as on any server). So the client reads longer, by a round trip on loopback
-    // with two busy event loops sharing 2 cores: measured 0.9–2.5 ms here.
+    // with two busy event loops sharing 2 cores: measured 0.9–2.5 ms here, up to 4 ms with other
+    // work on the machine. The request's way in is checked apart: the server never reads a
+    // request before the client stamped it sent (a stamp taken too early would show here).
+    const wayIn = records.map((r) => truth.get(r.requestId!)!.received - epoch(r.sent));
+    expect(median(wayIn)).toBeGreaterThanOrEqual(0);
     for (const [metric, server] of [['ttft', serverTtft], ['e2e', serverE2e]] as const) {
       expect(ms(metric) - median(server)).toBeGreaterThanOrEqual(0);
-      expect(ms(metric) - median(server)).toBeLessThan(3.5);
+      expect(ms(metric) - median(server)).toBeLessThan(5);
     }
     // the schedule itself: ~100 ms TTFT and ~190 ms to the last write
     expect(median(serverTtft)).toBeGreaterThan(99);

@@ -51,7 +51,7 @@ load:
     // client's are longer by the request's way in and the answer's way out (0.5–1.4 ms measured).
     for (const [client, server] of [[r.metrics.ttft!.all!.p50, serverTtft], [r.metrics.e2e!.all!.p50, serverE2e]]) {
       expect(client! - server!).toBeGreaterThanOrEqual(0);
-      expect(client! - server!).toBeLessThan(3);
+      expect(client! - server!).toBeLessThan(5);
     }
     // events in one write arrive together (gap 0); writes are 10 ms apart
     const serverItl = truth.flatMap((t) => t.writes.flatMap((w, i) => Array.from({ length: w.events }, (_, e) => (e > 0 ? 0 : i === 0 ? null : w.at - t.writes[i - 1]!.at)))).filter((x): x is number => x !== null);
