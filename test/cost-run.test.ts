@@ -75,4 +75,33 @@ describe('cost of a run', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('bills streams cut part way: their tokens join the cost and are also given apart', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'llm-bench-cost-'));
+    try {
+      const text = yaml(path.join(tmp, 'run'), 'pricing: { input: 10, cachedInput: 1, output: 100 }')
+        .replace('outputTokens: { mean: 4 }, count: 2 }\n  maxOutputTokens: 4', 'outputTokens: { mean: 8 }, count: 2 }\n  maxOutputTokens: 8')
+        .replace('rate: 10 }', 'rate: 20 }')
+        .replace('tokensPerSecond: 0 }', 'tokensPerSecond: 0, faults: [{ type: cut, afterEvents: 3, rate: 0.5 }] }');
+      const { results } = await runScenario(parseScenario(text, '<inline>', {}, { cwd: ROOT, now: new Date() }), {});
+      const { tokens, counts, cost } = results;
+      const cut = counts.byClass.stream_cut;
+      expect(cut).toBeGreaterThan(0);
+      expect(counts.ok).toBeGreaterThan(0);
+      // no retry section: every cut stream is one partial attempt, with its prompt and what the 3
+      // events it got carried (the role chunk, then two content events of a token or more)
+      expect(tokens.partialAttempts).toBe(cut);
+      expect(tokens.partialInput).toBeGreaterThanOrEqual(cut * 1400);
+      expect(tokens.partialOutput).toBeGreaterThanOrEqual(cut * 2);
+      expect(tokens.partialOutput).toBeLessThan(cut * 8);
+      const usd = (n: number, price: number) => (n * price) / 1e6;
+      expect(cost!.partial).toBeCloseTo(usd(tokens.partialInput!, 10) + usd(tokens.partialOutput!, 100), 6);
+      expect(cost!.input).toBeCloseTo(usd(tokens.input - tokens.cachedInput + tokens.partialInput!, 10), 6);
+      expect(cost!.output).toBeCloseTo(usd(tokens.output + tokens.partialOutput!, 100), 6);
+      expect(cost!.total).toBeCloseTo(cost!.input + cost!.cachedInput + cost!.output, 5);
+      expect(cost!.total).toBeGreaterThan(cost!.partial!);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

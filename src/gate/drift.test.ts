@@ -33,6 +33,9 @@ describe('drift expressions', () => {
       ['errorRate', '< 50%/h'],
       ['outputTokensPerSecond', '> -2.5%/min'],
       ['rps', '== +0%/h'],
+      ['itl.p95', '< 5%/h'],
+      ['itl.p99', '< 2ms/h'],
+      ['itl.p50', '> -0.5 s/min'],
     ] as const) {
       const r = checkDrift(metric, expr);
       expect(r.ok, `${metric}: ${expr}`).toBe(true);
@@ -45,6 +48,11 @@ describe('drift expressions', () => {
     expect(message('errorrate', '< 1pp/h')).toMatch(/did you mean 'errorRate'/);
     expect(message('ttft', '< 5%/h')).toMatch(/needs a percentile .*ttft\.p95/);
     expect(message('ttft.p999', '< 5%/h')).toMatch(/unknown drift metric 'ttft\.p999'.*p50, p90, p95 or p99/);
+    expect(message('itl', '< 5%/h')).toMatch(/needs a percentile .*itl\.p95/);
+    expect(message('itl.p96', '< 5%/h')).toMatch(/unknown drift metric 'itl\.p96'.*itl drifts are measured on p50, p90, p95 or p99/);
+    expect(message('itl_p95', '< 5%/h')).toMatch(/did you mean 'itl\.p95'\?/);
+    expect(message('itl.mean', '< 5%/h')).toMatch(/unknown drift metric 'itl\.mean'.*p50, p90, p95 or p99/);
+    expect(message('itl.p95', '< 5pp/h')).toMatch(/pp\/h does not apply to itl\.p95/);
     expect(message('ttft.p95', '')).toMatch(/^empty drift expression/);
     expect(message('ttft.p95', '5%/h')).toMatch(/^missing comparison/);
     expect(message('ttft.p95', '= 5%/h')).toMatch(/did you mean ==\?/);
@@ -79,9 +87,11 @@ describe('drift in the scenario', () => {
 
   it('threads the parsed specs onto the scenario (empty without a section)', () => {
     expect(scenario('').drift).toEqual([]);
-    const s = scenario('drift:\n  ttft.p95: "< 5%/h"\n  errorRate: "< 0.5pp/h"\n');
+    const s = scenario('drift:\n  ttft.p95: "< 5%/h"\n  errorRate: "< 0.5pp/h"\n  itl.p95: "< 2ms/h"\n');
+    // in the order of the drift metrics, not the file's
     expect(s.drift.map((d) => [d.metric, d.unit, d.value])).toEqual([
       ['ttft.p95', '%/h', 5],
+      ['itl.p95', 'ms/h', 2],
       ['errorRate', 'pp/h', 0.5],
     ]);
   });
@@ -100,6 +110,8 @@ describe('drift in the scenario', () => {
     const d = s.properties.drift;
     expect(d.additionalProperties).toBe(false);
     expect(d.properties['ttft.p95']!.pattern).toBe(driftPattern('ttft.p95'));
+    expect(d.properties['itl.p95']!.pattern).toBe(driftPattern('itl.p95'));
+    expect(d.properties['itl.p95']!.description).toMatch(/^Trend of itl p95 \(ms\)/);
     expect(d.properties['errorRate']!.description).toMatch(/pp\/h/);
   });
 });
@@ -175,5 +187,23 @@ describe('evaluateDrift', () => {
     expect(v!.pass).toBe(false);
     const [none] = evaluateDrift(parseDrift({ 'ttft.p95': '< 5%/h' }), { series: { intervalMs: 10_000, windows: windows.slice(0, 2) } });
     expect(none).toMatchObject({ actual: null, pass: false });
+  });
+
+  it('gates itl.p95 from results.drift, and fits it from the windows\' own ITL when results.drift lacks it', () => {
+    const [fromDrift] = evaluateDrift(parseDrift({ 'itl.p95': '< 5%/h' }), results({ 'itl.p95': line({ perHour: 0.9, relativePerHour: 9 }) }));
+    expect(fromDrift).toEqual({ metric: 'drift.itl.p95', expr: '< 5%/h', actual: 9, pass: false, field: 'drift.itl.p95' });
+    const windows: Results['series']['windows'] = Array.from({ length: 360 }, (_, i) => {
+      const mid = i * 10 + 5;
+      const p95 = 20 + (3 * (mid - 5)) / 3600; // +3 ms/h
+      const itl = { count: 600, min: 1, mean: p95 / 2, p50: p95 / 2, p90: p95, p95, p99: p95, p999: p95, max: p95, unit: 'ms' as const, hdr: '' };
+      const flat = { ...itl, count: 40, p95: 400 };
+      return { start: i * 10, length: 10, requests: 40, ok: 40, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 4, outputTokensPerSecond: 0, inFlightMax: 1, rateLimitRemainingTokens: null, ttft: flat, e2e: flat, itl };
+    });
+    const [v, ttft] = evaluateDrift(parseDrift({ 'itl.p95': '< 2ms/h', 'ttft.p95': '< 1ms/h' }), { series: { intervalMs: 10_000, windows } });
+    expect(v!.metric).toBe('drift.itl.p95');
+    expect(v!.actual).toBeCloseTo(3, 6);
+    expect(v!.pass).toBe(false);
+    // ttft's windows are flat: the itl line is read from the itl histograms, not another metric's
+    expect(ttft!.actual).toBeCloseTo(0, 6);
   });
 });

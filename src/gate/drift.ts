@@ -10,7 +10,7 @@
  */
 import { UserError } from '../errors.js';
 import { DRIFT_METRICS, driftLine, driftMeasure, isDriftMetric } from '../metrics/drift.js';
-import type { DriftLine, DriftSummary, Results, ThresholdVerdict } from '../metrics/results.js';
+import { WINDOW_METRICS, type DriftLine, type DriftSummary, type Results, type ThresholdVerdict } from '../metrics/results.js';
 import { didYouMean } from '../scenario/suggest.js';
 import type { Comparator, DriftSpec, DriftUnit } from '../types.js';
 import { compare } from './evaluate.js';
@@ -74,7 +74,7 @@ export function checkDriftKey(key: string): { message: string; hint: string } | 
   if (isDriftMetric(key)) return null;
   const all = `drift metrics: ${DRIFT_METRICS.join(', ')}`;
   const [base, stat] = key.split('.', 2);
-  if ((base === 'ttft' || base === 'e2e' || base === 'tpot') && key.split('.').length <= 2) {
+  if ((WINDOW_METRICS as readonly string[]).includes(base ?? '') && key.split('.').length <= 2) {
     const choices = DRIFT_METRICS.filter((k) => k.startsWith(`${base}.`));
     const s = stat === undefined ? undefined : didYouMean(key, choices);
     return {

@@ -15,6 +15,9 @@ interface WinSpec {
   ttftP95?: number;
   e2eP95?: number;
   tpotP95?: number;
+  itlP95?: number;
+  /** token gaps in the window (default 15 per ok request) */
+  gaps?: number;
   rps?: number;
   tokensPerSecond?: number;
 }
@@ -42,6 +45,7 @@ function series(n: number, lengthSec: number, at: (i: number, mid: number) => Wi
       ttft: ok > 0 ? summary(ok, w.ttftP95 ?? 400) : null,
       e2e: ok > 0 ? summary(ok, w.e2eP95 ?? 2000) : null,
       tpot: ok > 0 ? summary(ok, w.tpotP95 ?? 12) : null,
+      itl: (w.gaps ?? ok * 15) > 0 ? summary(w.gaps ?? ok * 15, w.itlP95 ?? 15) : null,
     });
   }
   return { intervalMs: lengthSec * 1000, windows };
@@ -181,5 +185,29 @@ describe('tpot drift', () => {
     const d = computeDrift(series(720, 10, (_, mid) => ({ tpotP95: 12 + (3 * mid) / 3600 })), ['tpot.p95'])!;
     expect(d.metrics['tpot.p95']!.perHour).toBeCloseTo(3, 1);
     expect(d.metrics['tpot.p95']!.relativePerHour).toBeCloseTo(25, 0);
+  });
+});
+
+describe('itl drift', () => {
+  it('token gaps widening by 2 ms per hour over 2 h of 10 s windows', () => {
+    const d = computeDrift(series(720, 10, (_, mid) => ({ itlP95: 10 + (2 * mid) / HOUR })), ['itl.p95'])!;
+    expect(Object.keys(d.metrics)).toEqual(['ttft.p95', 'e2e.p95', 'itl.p95', 'errorRate']);
+    expect(d.metrics['itl.p95']!.unit).toBe('ms');
+    expect(d.metrics['itl.p95']!.perHour).toBeCloseTo(2, 6);
+    expect(d.metrics['itl.p95']!.relativePerHour).toBeCloseTo(20, 1);
+    // the other latencies are flat: each key reads its own histograms
+    expect(d.metrics['ttft.p95']!.perHour).toBeCloseTo(0, 9);
+  });
+
+  it('counts and weights a window by its gaps, not its requests', () => {
+    // every window has 3 requests (too few for ttft) but 60 gaps; every other window has 6000
+    const s = series(360, 10, (i, mid) => ({ ok: 3, gaps: i % 2 === 0 ? 6000 : 60, itlP95: i % 2 === 0 ? 10 : 10 + (100 * mid) / HOUR }));
+    expect(driftLine(s, 'ttft.p95')).toBeNull();
+    const line = driftLine(s, 'itl.p95')!;
+    expect(line.windows).toBe(360);
+    // weighted by gaps: ≈ 100 ms/h × 60/6060; unweighted it would be ≈ 50 ms/h
+    expect(Math.abs(line.perHour)).toBeLessThan(3);
+    // windows with fewer than 10 gaps are left out
+    expect(driftLine(series(360, 10, (i) => ({ gaps: i % 2 === 0 ? 9 : 50 })), 'itl.p95')!.windows).toBe(180);
   });
 });

@@ -5,16 +5,16 @@
  * a slope; the gate (gate/drift.ts) compares it with the scenario's `drift:` expressions. Pure.
  *
  * Which windows count:
- *   latency (ttft/e2e/tpot.pNN)  windows whose own histogram holds ≥ DRIFT_MIN_SAMPLES requests,
- *                                weighted by that count
- *   errorRate                     windows with ≥ 1 request, weighted by requests
- *   rps, outputTokensPerSecond    every window inside the run except the first and the last,
- *                                equally weighted (each is one equal-length look at the rate;
- *                                weighting by requests would hide a stall). Requests count
- *                                where they end, so the first window is short of completions
- *                                (nothing sent in it has finished yet) as the last is partial.
+ *   latency (ttft/e2e/tpot/itl.pNN)  windows whose own histogram holds ≥ DRIFT_MIN_SAMPLES samples
+ *                                    (requests; token gaps for itl), weighted by that count
+ *   errorRate                        windows with ≥ 1 request, weighted by requests
+ *   rps, outputTokensPerSecond       every window inside the run except the first and the last,
+ *                                    equally weighted (each is one equal-length look at the rate;
+ *                                    weighting by requests would hide a stall). Requests count
+ *                                    where they end, so the first window is short of completions
+ *                                    (nothing sent in it has finished yet) as the last is partial.
  */
-import type { DriftLine, DriftSummary, IntervalWindow, MetricSummary, Results } from './results.js';
+import type { DriftLine, DriftSummary, IntervalWindow, MetricSummary, Results, WindowMetric } from './results.js';
 
 const LATENCY_STATS = ['p50', 'p90', 'p95', 'p99'] as const;
 type LatencyStat = (typeof LATENCY_STATS)[number];
@@ -24,6 +24,7 @@ export const DRIFT_METRICS = [
   ...LATENCY_STATS.map((s) => `ttft.${s}`),
   ...LATENCY_STATS.map((s) => `e2e.${s}`),
   ...LATENCY_STATS.map((s) => `tpot.${s}`),
+  ...LATENCY_STATS.map((s) => `itl.${s}`),
   'errorRate',
   'rps',
   'outputTokensPerSecond',
@@ -32,7 +33,7 @@ export const DRIFT_METRICS = [
 /** Computed for every run with enough windows, whatever the scenario names. */
 export const DEFAULT_DRIFT_METRICS: readonly string[] = ['ttft.p95', 'e2e.p95', 'errorRate'];
 
-/** A latency window needs at least this many samples (ok requests) to count. */
+/** A latency window needs at least this many samples (ok requests; token gaps for itl) to count. */
 export const DRIFT_MIN_SAMPLES = 10;
 /** A line needs at least this many usable windows, spanning at least this many intervals. */
 export const DRIFT_MIN_WINDOWS = 3;
@@ -85,7 +86,7 @@ function points(windows: readonly IntervalWindow[], key: string, opts: DriftOpti
     }
     return out;
   }
-  const [metric, stat] = key.split('.') as ['ttft' | 'e2e' | 'tpot', LatencyStat];
+  const [metric, stat] = key.split('.') as [WindowMetric, LatencyStat];
   for (const win of windows) {
     const s: MetricSummary | null | undefined = win[metric];
     if (!s || s.count < minSamples) continue;

@@ -1,7 +1,7 @@
 /**
- * Per-interval windows over the run: counts, tokens and their own TTFT/E2E histograms, so a
- * report draws time series and a soak shows drift. A window is summarised and its histograms
- * encoded when it closes; only those small summaries are kept.
+ * Per-interval windows over the run: counts, tokens and their own TTFT/E2E/TPOT/ITL histograms,
+ * so a report draws time series and a soak shows drift. A window is summarised and its
+ * histograms encoded when it closes; only those small summaries are kept.
  */
 import type { RequestRecord } from '../record.js';
 import { newHistogram, recordMs, summarize, type Histogram } from './hdr.js';
@@ -18,6 +18,7 @@ interface OpenWindow {
   ttft: Histogram;
   e2e: Histogram;
   tpot: Histogram;
+  itl: Histogram;
   inFlightMax: number;
   remainingTokens: number | null;
 }
@@ -40,7 +41,7 @@ export class IntervalSeries {
     const index = Math.max(0, Math.floor((t - this.t0) / this.intervalMs));
     let w = this.open.get(index);
     if (!w) {
-      w = { index, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, outputTokens: 0, ttft: newHistogram(), e2e: newHistogram(), tpot: newHistogram(), inFlightMax: 0, remainingTokens: null };
+      w = { index, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, outputTokens: 0, ttft: newHistogram(), e2e: newHistogram(), tpot: newHistogram(), itl: newHistogram(), inFlightMax: 0, remainingTokens: null };
       this.open.set(index, w);
     }
     if (index > this.newest) {
@@ -63,6 +64,12 @@ export class IntervalSeries {
       if (last >= rec.sent) recordMs(w.e2e, last - rec.sent);
       // as the run's tpot: (last − first token) ÷ (output tokens − 1), when there are two or more
       if (outputTokens > 1 && rec.lastToken >= rec.firstToken) recordMs(w.tpot, (rec.lastToken - rec.firstToken) / (outputTokens - 1));
+      // as the run's itl: every gap between consecutive token stamps; NaN or negative gaps are skipped
+      const times = rec.tokenTimes;
+      for (let i = 1; i < times.length; i++) {
+        const gap = times[i]! - times[i - 1]!;
+        if (gap >= 0) recordMs(w.itl, gap);
+      }
     } else {
       w.failed++;
       w.byClass[rec.errorClass] = (w.byClass[rec.errorClass] ?? 0) + 1;
@@ -98,6 +105,7 @@ export class IntervalSeries {
       ttft: w.ttft.totalCount > 0 ? summarize(w.ttft) : null,
       e2e: w.e2e.totalCount > 0 ? summarize(w.e2e) : null,
       tpot: w.tpot.totalCount > 0 ? summarize(w.tpot) : null,
+      itl: w.itl.totalCount > 0 ? summarize(w.itl) : null,
     });
   }
 

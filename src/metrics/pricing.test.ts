@@ -81,7 +81,18 @@ describe('costOf', () => {
       output: 0.3,
       total: 0.42,
       perRequest: 0.0042,
+      partial: 0,
     });
+  });
+
+  it('adds partial attempts at the input and output prices, and gives their share apart', () => {
+    const c = costOf({ input: 1_000_000, cachedInput: 400_000, output: 500_000 }, quote, 100, { input: 200_000, output: 100_000 });
+    expect(c.partial).toBeCloseTo(0.03 + 0.06, 9); // 200k × $0.15/M + 100k × $0.6/M
+    expect(c.input).toBeCloseTo(0.09 + 0.03, 9);
+    expect(c.cachedInput).toBeCloseTo(0.03, 9);
+    expect(c.output).toBeCloseTo(0.3 + 0.06, 9);
+    expect(c.total).toBeCloseTo(0.51, 9);
+    expect(c.perRequest).toBeCloseTo(0.0051, 9);
   });
 
   it('rounds to a millionth of a dollar; no successful requests: no per-request cost', () => {

@@ -104,7 +104,7 @@ describe('MetricsRecorder', () => {
 });
 
 describe('interval windows', () => {
-  it('each window holds the TTFT, E2E and TPOT of the requests that ended in it, as the run does', () => {
+  it('each window holds the TTFT, E2E, TPOT and ITL of the requests that ended in it, as the run does', () => {
     const t0 = performance.now();
     const r = new MetricsRecorder({ model: 'm', phaseNames: ['a'], series: { intervalMs: 1000, t0 } });
     // two requests end in window 0, one in window 2
@@ -116,10 +116,13 @@ describe('interval windows', () => {
       [0, 2],
       [2, 1],
     ]);
-    for (const m of ['ttft', 'e2e', 'tpot'] as const) {
+    for (const m of ['ttft', 'e2e', 'tpot', 'itl'] as const) {
       expect(windows.reduce((n, w) => n + (w[m]?.count ?? 0), 0)).toBe(r.histogram(m)!.totalCount);
     }
     near(windows[0]!.tpot!.p50, 10);
     near(windows[1]!.ttft!.p50, 100);
+    // gaps 10, 0, 20 per request
+    expect(windows[1]!.itl!.count).toBe(3);
+    near(windows[1]!.itl!.max, 20);
   });
 });

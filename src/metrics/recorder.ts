@@ -57,6 +57,11 @@ export class MetricsRecorder {
   private readonly byClass = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
   private readonly errorKinds = new Map<string, { class: ErrorClass; status?: number; message: string; count: number }>();
   readonly tokens = { input: 0, cachedInput: 0, output: 0, fromUsage: 0, fromTiktoken: 0, contentEvents: 0, eventsWithUsage: 0, outputWithUsage: 0 };
+  /**
+   * Attempts that failed after a 2xx and some content (a cut stream, a timeout mid-answer):
+   * the provider bills what it generated, so cost counts their tokens; the metrics do not.
+   */
+  readonly partial = { attempts: 0, input: 0, output: 0 };
   requests = 0;
   /** requests that met every SLO */
   good = 0;
@@ -110,6 +115,15 @@ export class MetricsRecorder {
   recordRetry(rec: RequestRecord): void {
     this.retries++;
     if (rec.errorClass) this.retriedByClass[rec.errorClass]++;
+    this.countPartial(rec);
+  }
+
+  private countPartial(rec: RequestRecord): void {
+    if (rec.status < 200 || rec.status >= 300 || rec.tokenTimes.length === 0) return;
+    this.partial.attempts++;
+    this.partial.input += rec.usageInputTokens ?? this.opts.inputTokensOf?.(rec.promptIndex) ?? 0;
+    this.partial.output +=
+      rec.usageOutputTokens ?? (this.opts.countTokens && rec.contentPieces.length > 0 ? this.opts.countTokens(rec.contentPieces) : rec.tokenTimes.length);
   }
 
   recordRequest(rec: RequestRecord): void {
@@ -129,6 +143,7 @@ export class MetricsRecorder {
       this.failed++;
       this.count(labels, 'failed');
       this.recordError(rec);
+      this.countPartial(rec);
       this.series?.record(rec, 0);
       return;
     }

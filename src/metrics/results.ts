@@ -95,6 +95,10 @@ export interface DriftSummary {
   metrics: Record<string, DriftLine | null>;
 }
 
+/** Latency metrics each interval window keeps its own histogram of, as the run does. */
+export const WINDOW_METRICS = ['ttft', 'e2e', 'tpot', 'itl'] as const;
+export type WindowMetric = (typeof WINDOW_METRICS)[number];
+
 /** One interval window of the run (seconds from the run's start). */
 export interface IntervalWindow {
   start: number;
@@ -114,6 +118,8 @@ export interface IntervalWindow {
   e2e: MetricSummary | null;
   /** time per output token of the window's requests (ms), as the run's tpot */
   tpot?: MetricSummary | null;
+  /** gaps between consecutive tokens of the window's requests (ms), as the run's itl */
+  itl?: MetricSummary | null;
 }
 
 /** An estimate of what a run's tokens cost (USD, rounded to 6 decimals). */
@@ -133,6 +139,8 @@ export interface CostSummary {
   total: number;
   /** total ÷ successful requests; null without any */
   perRequest: number | null;
+  /** of the amounts above, what the partial attempts' tokens cost (tokens.partial*) */
+  partial?: number;
 }
 
 export interface Results {
@@ -176,6 +184,14 @@ export interface Results {
     plannedOutput: number;
     /** Mean tokens per content event; > 1 means the server batches tokens into chunks. */
     tokensPerEvent: number | null;
+    /**
+     * Attempts that failed after a 2xx response had streamed content (stream cut, timeout mid-answer),
+     * retried ones included, and their tokens (usage when sent, else the prompt's count and the
+     * output received). Not in input/output above; billed all the same, so `cost` counts them.
+     */
+    partialAttempts?: number;
+    partialInput?: number;
+    partialOutput?: number;
   };
   throughput: {
     requestsPerSecond: number;
@@ -211,7 +227,7 @@ export interface Results {
     toxiproxy: string | null;
     episodes: Array<{ name: string; kind: string; start: number; end: number | null; what: string; error?: string }>;
   };
-  /** what the successful requests' tokens cost: with a scenario `pricing` section, else at the model's built-in list price; absent when neither is known */
+  /** what the run's tokens cost — successful requests' and partial attempts' (cost.partial): with a scenario `pricing` section, else at the model's built-in list price; absent when neither is known */
   cost?: CostSummary;
   /** present when the scenario paces: the limits the client worked to and the last x-ratelimit-* seen */
   pacing?: {

@@ -30,12 +30,24 @@ export function costPer1k(results: Pick<Results, 'cost' | 'counts'>): number | n
   return results.counts.ok > 0 ? (c.total / results.counts.ok) * 1000 : c.perRequest * 1000;
 }
 
-/** "$1.23 ($0.0456 per 1k requests) at list price for gpt-4o-mini", or null without a cost. */
-export function costLine(results: Pick<Results, 'cost' | 'counts'>): string | null {
+/**
+ * "$1.23 ($0.0456 per 1k requests) at list price for gpt-4o-mini", with ", $0.01 of it for 12
+ * cut streams" when attempts cut part way were billed; null without a cost.
+ */
+export function costLine(results: Pick<Results, 'cost' | 'counts'> & { tokens?: Pick<Results['tokens'], 'partialAttempts'> }): string | null {
   const c = results.cost;
   if (!c) return null;
   const per1k = costPer1k(results);
-  return `${usd(c.total)}${per1k !== null ? ` (${usd(per1k)} per 1k requests)` : ''} at ${c.source === 'scenario' ? 'scenario price' : `list price for ${c.model}`}`;
+  const cut = partialNote(results);
+  return `${usd(c.total)}${per1k !== null ? ` (${usd(per1k)} per 1k requests)` : ''} at ${c.source === 'scenario' ? 'scenario price' : `list price for ${c.model}`}${cut ? `, ${cut}` : ''}`;
+}
+
+/** "$0.01 of it for 12 cut streams", or null when no partial attempt was billed. */
+export function partialNote(results: Pick<Results, 'cost'> & { tokens?: Pick<Results['tokens'], 'partialAttempts'> }): string | null {
+  const n = results.tokens?.partialAttempts ?? 0;
+  const amount = results.cost?.partial ?? 0;
+  if (n <= 0 || !results.cost) return null;
+  return `${usd(amount)} of it for ${n} cut stream${n === 1 ? '' : 's'}`;
 }
 
 /** The unit a drift expression ends with ("< 5%/h" → "%/h"), or '' when it has none. */

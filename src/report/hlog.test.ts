@@ -44,40 +44,55 @@ describe('interval log (1.3)', () => {
 });
 
 describe('interval log with interval windows', () => {
-  it('writes TTFT and E2E per window; a tag\'s intervals add up to the run', async () => {
+  it('writes TTFT, E2E and ITL per window; a tag\'s intervals add up to the run', async () => {
     const { newHistogram, recordMs, summarize } = await import('../metrics/hdr.js');
     const r = sampleResults();
-    const whole = { ttft: newHistogram(), e2e: newHistogram() };
+    const whole = { ttft: newHistogram(), e2e: newHistogram(), itl: newHistogram() };
     r.series = {
       intervalMs: 1000,
       windows: [0, 1, 2].map((i) => {
-        const w = { ttft: newHistogram(), e2e: newHistogram() };
+        const w = { ttft: newHistogram(), e2e: newHistogram(), itl: newHistogram() };
         for (let k = 1; k <= 50 + i * 10; k++) {
-          for (const [m, v] of [['ttft', 100 * (i + 1) + k], ['e2e', 900 * (i + 1) + k]] as const) {
+          // three token gaps per request
+          for (const [m, v] of [['ttft', 100 * (i + 1) + k], ['e2e', 900 * (i + 1) + k], ['itl', 5 + i + k / 10], ['itl', 6 + i], ['itl', 40 + k]] as const) {
             recordMs(w[m], v);
             recordMs(whole[m], v);
           }
         }
-        return { start: i, length: 1, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlightMax: 0, rateLimitRemainingTokens: null, ttft: summarize(w.ttft), e2e: summarize(w.e2e) };
+        return { start: i, length: 1, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlightMax: 0, rateLimitRemainingTokens: null, ttft: summarize(w.ttft), e2e: summarize(w.e2e), itl: summarize(w.itl) };
       }),
     };
     r.metrics.ttft!.all = summarize(whole.ttft);
     r.metrics.e2e!.all = summarize(whole.e2e);
+    r.metrics.itl!.all = summarize(whole.itl);
     const read = readHlog(renderHlog(r));
-    for (const m of ['ttft', 'e2e'] as const) {
+    const counts = { ttft: [50, 60, 70], e2e: [50, 60, 70], itl: [150, 180, 210] };
+    for (const m of ['ttft', 'e2e', 'itl'] as const) {
       const mine = read.filter((x) => x.tag === m);
       expect(mine.length).toBe(3);
       // each line is its window: its start offset and its own count
       expect(mine.map((x) => x.histogram.startTimeStampMsec - Date.parse(r.meta.startedAt))).toEqual([0, 1000, 2000]);
-      expect(mine.map((x) => x.histogram.totalCount)).toEqual([50, 60, 70]);
+      expect(mine.map((x) => x.histogram.totalCount)).toEqual(counts[m]);
       const sum = newHistogram();
       for (const x of mine) sum.add(x.histogram);
       expect(sum.totalCount).toBe(whole[m].totalCount);
       for (const p of [50, 90, 99, 100]) expect(sum.getValueAtPercentile(p)).toBe(whole[m].getValueAtPercentile(p));
     }
+    expect(whole.itl.totalCount).toBe(540);
     // metrics without windows keep one whole-run line
-    expect(r.metrics.itl!.all!.count).toBeGreaterThan(0);
-    expect(read.filter((x) => x.tag === 'itl').map((x) => x.histogram.totalCount)).toEqual([r.metrics.itl!.all!.count]);
+    expect(r.metrics.ttfb!.all!.count).toBeGreaterThan(0);
+    expect(read.filter((x) => x.tag === 'ttfb').map((x) => x.histogram.totalCount)).toEqual([r.metrics.ttfb!.all!.count]);
+  });
+
+  it("falls back to one whole-run line for ITL when the windows do not hold all of the run's gaps", () => {
+    const r = sampleResults();
+    const all = r.metrics.itl!.all!;
+    // one window holding all but one of the run's gaps
+    const partOf = { ...all, count: all.count - 1 };
+    r.series = { intervalMs: 1000, windows: [{ start: 0, length: 1, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlightMax: 0, rateLimitRemainingTokens: null, ttft: null, e2e: null, itl: partOf }] };
+    const itl = readHlog(renderHlog(r)).filter((x) => x.tag === 'itl');
+    expect(itl.map((x) => x.histogram.totalCount)).toEqual([all.count]);
+    expect(itl[0]!.histogram.endTimeStampMsec - itl[0]!.histogram.startTimeStampMsec).toBeCloseTo(r.meta.durationMs, 0);
   });
 });
 

@@ -2,12 +2,12 @@
  * HdrHistogram interval logs (format 1.3), readable by HistogramLogProcessor, the
  * HdrHistogram log analyzers and hdr-histogram-js: results.hlog holds every metric (label
  * `all`) under its tag; `<metric>.hlog` holds one metric untagged, for tools that ignore tags.
- * Metrics the interval windows keep (TTFT, E2E, TPOT) get one line per window, so the tools can plot
- * them over time; the others one line covering the run. A metric's lines add up to the run.
+ * Metrics the interval windows keep (TTFT, E2E, TPOT, ITL) get one line per window, so the tools
+ * can plot them over time; the others one line covering the run. A metric's lines add up to the run.
  */
 import { HistogramLogReader, HistogramLogWriter } from 'hdr-histogram-js';
 import { decode, type Histogram } from '../metrics/hdr.js';
-import type { Results } from '../metrics/results.js';
+import { WINDOW_METRICS, type Results, type WindowMetric } from '../metrics/results.js';
 import { fileSafe } from './hgrm.js';
 
 /** Recorded in µs; the interval max is written in ms. */
@@ -54,11 +54,11 @@ export function renderHlog(results: Results, only?: string): string {
 
 /** The metric's per-window histograms, when the windows hold exactly what the run's histogram holds. */
 function windowsOf(results: Results, metric: string): Array<{ start: number; length: number; hdr: string }> | null {
-  if (metric !== 'ttft' && metric !== 'e2e' && metric !== 'tpot') return null;
+  if (!(WINDOW_METRICS as readonly string[]).includes(metric)) return null;
   const out: Array<{ start: number; length: number; hdr: string }> = [];
   let count = 0;
   for (const w of results.series?.windows ?? []) {
-    const s = w[metric];
+    const s = w[metric as WindowMetric];
     if (!s || s.count <= 0 || !s.hdr) continue;
     out.push({ start: w.start, length: w.length, hdr: s.hdr });
     count += s.count;

@@ -11,7 +11,9 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../run/run-scenario.js';
 import { parseScenario } from '../scenario/load.js';
-import { ms, renderHtml } from './html.js';
+import { sampleResults } from '../../test/helpers/results.js';
+import type { MetricSummary } from '../metrics/results.js';
+import { ms, renderHtml, type ChartSpec } from './html.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,7 +41,33 @@ thresholds:
 output: { dir: ${JSON.stringify(dir)}, interval: 250ms }
 `;
 
+const reportData = (html: string) =>
+  JSON.parse(html.match(/<script id="report-data" type="application\/json">([^]*?)<\/script>/)![1]!) as { charts: Record<string, ChartSpec> };
+
 describe('renderHtml', () => {
+  it("draws ITL over time from the windows, with the itl.p95 drift line dashed over the windows it was fitted on", () => {
+    const r = sampleResults();
+    const itl = (p95: number): MetricSummary => ({ count: 300, min: 1, mean: p95 / 2, p50: p95 / 2, p90: p95 * 0.9, p95, p99: p95 * 1.5, p999: p95 * 2, max: p95 * 2, unit: 'ms', hdr: '' });
+    r.series = {
+      intervalMs: 1000,
+      windows: [0, 1, 2, 3, 4].map((i) => ({ start: i, length: 1, requests: 20, ok: 20, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 20, outputTokensPerSecond: 300, inFlightMax: 3, rateLimitRemainingTokens: null, ttft: null, e2e: null, itl: i === 4 ? null : itl(10 + i) })),
+    };
+    const line = { unit: 'ms' as const, perHour: 3600, relativePerHour: 6667, start: 15, end: 17, from: 1.5, to: 3.5, windows: 3 };
+    r.drift = { windowMs: 1000, metrics: { 'itl.p95': line } };
+    const chart = reportData(renderHtml(r)).charts.itl!;
+    expect(chart.title).toBe('ITL over time');
+    expect(chart.names).toEqual(['p50', 'p95', 'p99', 'p95 trend']);
+    expect(chart.x).toEqual([0, 1, 2, 3, 4]);
+    expect(chart.ys[1]).toEqual([10, 11, 12, 13, null]);
+    // 1 ms a second from 15 ms at 1.5 s; nothing outside from…to
+    expect(chart.ys[3]).toEqual([null, 15, 16, 17, null]);
+    // without an itl drift line: no trend; without ITL in any window: no chart
+    delete r.drift;
+    expect(reportData(renderHtml(r)).charts.itl!.names).toEqual(['p50', 'p95', 'p99']);
+    for (const w of r.series.windows) delete w.itl;
+    expect(reportData(renderHtml(r)).charts.itl).toBeUndefined();
+  });
+
   it('renders a real run that Chromium opens without errors, with every chart drawn', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it (apt-get install -y chromium) — this test needs a real browser`).toBe(true);
     const tmp = mkdtempSync(path.join(tmpdir(), 'llm-bench-html-'));
@@ -58,10 +86,13 @@ describe('renderHtml', () => {
       const file = path.join(tmp, 'report.html');
       writeFileSync(file, html);
       const p95 = ms(results.metrics.ttft!.all!.p95);
-      const data = JSON.parse(html.match(/<script id="report-data" type="application\/json">([^]*?)<\/script>/)![1]!) as { charts: Record<string, unknown> };
+      const data = reportData(html);
       const chartCount = Object.keys(data.charts).length;
-      // ttft + e2e curves (+ itl/tpot/ttfb) and six time series (no rate-limit headers on the mock)
+      // ttft + e2e curves (+ itl/tpot/ttfb) and eight time series (no rate-limit headers on the mock)
       expect(chartCount).toBeGreaterThanOrEqual(8);
+      // the mock streams several tokens a request: TPOT and ITL over time are drawn too
+      expect(data.charts.tpot?.title).toBe('TPOT over time');
+      expect(data.charts.itl?.title).toBe('ITL over time');
 
       const context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
         executablePath: CHROMIUM,

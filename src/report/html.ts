@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { IntervalWindow, MetricSummary, Results } from '../metrics/results.js';
+import type { IntervalWindow, MetricSummary, Results, WindowMetric } from '../metrics/results.js';
 import { decode } from '../metrics/hdr.js';
-import { classesSeen, costPer1k, driftRows, formatActual, msNumber, pct, rttLine, splitNote, usd } from './format.js';
+import { classesSeen, costPer1k, driftRows, formatActual, msNumber, partialNote, pct, rttLine, splitNote, usd } from './format.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 
 export interface ChartSpec {
@@ -77,7 +77,7 @@ function seriesCharts(results: Results): Record<string, ChartSpec> {
   const chart = (title: string, yLabel: string, names: string[], ys: Array<Array<number | null>>): ChartSpec => ({ title, xLabel: 's', yLabel, log: false, shade: true, names, x, ys });
   const pick = (f: (d: IntervalWindow) => number | null | undefined) => w.map((d) => f(d) ?? null);
   // The p95 drift line, where one was fitted, drawn over the windows it was fitted on.
-  const trend = (m: 'ttft' | 'e2e' | 'tpot'): Array<number | null> | null => {
+  const trend = (m: WindowMetric): Array<number | null> | null => {
     const line = results.drift?.metrics[`${m}.p95`];
     if (!line || line.from === undefined || line.to === undefined) return null;
     const { from, to, start, perHour } = line;
@@ -86,7 +86,7 @@ function seriesCharts(results: Results): Record<string, ChartSpec> {
       return mid >= from - 1e-6 && mid <= to + 1e-6 ? start + ((mid - from) * perHour) / 3600 : null;
     });
   };
-  const lat = (m: 'ttft' | 'e2e' | 'tpot') => {
+  const lat = (m: WindowMetric) => {
     const ys = (['p50', 'p95', 'p99'] as const).map((p) => pick((d) => d[m]?.[p]));
     const t = trend(m);
     return chart(`${m.toUpperCase()} over time`, 'ms', ['p50', 'p95', 'p99', ...(t ? ['p95 trend'] : [])], t ? [...ys, t] : ys);
@@ -98,6 +98,7 @@ function seriesCharts(results: Results): Record<string, ChartSpec> {
     ttft: lat('ttft'),
     e2e: lat('e2e'),
     ...(w.some((d) => d.tpot) ? { tpot: lat('tpot') } : {}),
+    ...(w.some((d) => d.itl) ? { itl: lat('itl') } : {}),
     errors: chart('Errors by class', 'errors', classes.length ? classes : ['errors'], classes.length ? classes.map((c) => pick((d) => d.byClass[c] ?? 0)) : [pick((d) => d.failed)]),
     otps: chart('Output tokens/s', 'tok/s', ['output tok/s'], [pick((d) => d.outputTokensPerSecond)]),
   };
@@ -129,7 +130,8 @@ function costCard(results: Results): string[] {
   const c = results.cost;
   if (!c) return [];
   const per1k = costPer1k(results);
-  return [card('Cost', usd(c.total), `${per1k !== null ? `${usd(per1k)} per 1k requests · ` : ''}${c.source === 'scenario' ? 'scenario price' : `list price (${c.model})`}`)];
+  const cut = partialNote(results);
+  return [card('Cost', usd(c.total), `${per1k !== null ? `${usd(per1k)} per 1k requests · ` : ''}${c.source === 'scenario' ? 'scenario price' : `list price (${c.model})`}${cut ? ` · ${cut}` : ''}`)];
 }
 
 function cards(results: Results): string {

@@ -65,6 +65,9 @@ export function assembleResults(f: RunFacts): Results {
       plannedInput: f.plannedInput,
       plannedOutput: f.plannedOutput,
       tokensPerEvent: t.eventsWithUsage > 0 ? round3(t.outputWithUsage / t.eventsWithUsage) : null,
+      partialAttempts: recorder.partial.attempts,
+      partialInput: recorder.partial.input,
+      partialOutput: recorder.partial.output,
     },
     throughput: {
       requestsPerSecond: round3(sent / (durationMs / 1000)),
@@ -95,7 +98,7 @@ export function assembleResults(f: RunFacts): Results {
     };
   }
   const quote = priceFor(target.model, scenario.pricing);
-  if (quote) results.cost = costOf({ input: t.input, cachedInput: t.cachedInput, output: t.output }, quote, counts.ok);
+  if (quote) results.cost = costOf({ input: t.input, cachedInput: t.cachedInput, output: t.output }, quote, counts.ok, recorder.partial);
   const drift = computeDrift(results.series, scenario.drift.map((d) => d.metric), { durationMs, plannedDurationMs: results.meta.plannedDurationMs });
   if (drift) results.drift = drift;
   if (f.pacing) results.pacing = f.pacing;

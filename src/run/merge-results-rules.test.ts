@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { part, summaryOf, userError, win } from '../../test/helpers/merge-parts.js';
-import type { ThresholdVerdict } from '../metrics/results.js';
+import { latencies, part, PERCENTILES, summaryOf, userError, win } from '../../test/helpers/merge-parts.js';
+import { decode } from '../metrics/hdr.js';
+import type { MetricSummary, ThresholdVerdict } from '../metrics/results.js';
 import { deferredThresholds, mergeResults } from './merge-results.js';
 
 describe('mergeResults: series', () => {
@@ -39,6 +40,33 @@ describe('mergeResults: series', () => {
     const late = part({ startMs: 1600, windows: [win(0)] });
     expect(mergeResults([a, early]).series.windows.map((x) => x.requests)).toEqual([10, 20, 10]);
     expect(mergeResults([a, late]).series.windows.map((x) => x.requests)).toEqual([10, 10, 20]);
+  });
+
+  it("adds the windows' TPOT and ITL histograms exactly: a merged window's ITL is the sum of its parts'", () => {
+    const gaps = { a0: latencies(1, 400, 9_000, 0.3), a1: latencies(2, 500, 12_000, 0.5), b0: latencies(3, 700, 20_000, 0.8) };
+    const tpot = { a1: latencies(4, 30, 11_000, 0.2), b0: latencies(5, 40, 18_000, 0.2) };
+    const a = part({ startMs: 0, windows: [win(0, { itl: summaryOf(gaps.a0) }), win(1, { itl: summaryOf(gaps.a1), tpot: summaryOf(tpot.a1) })] });
+    // b started 1 s later: its window 0 lands on a's window 1; its window 1 has no ITL
+    const b = part({ startMs: 1000, windows: [win(0, { itl: summaryOf(gaps.b0), tpot: summaryOf(tpot.b0) }), win(1)] });
+    const w = mergeResults([a, b]).series.windows;
+    expect(w.map((x) => [x.start, x.itl?.count, x.tpot?.count])).toEqual([
+      [0, 400, undefined],
+      [1, 1200, 70],
+      [2, undefined, undefined],
+    ]);
+    // summaries equal those of one histogram of all the values; the encoded histograms decode alike
+    const same = (got: MetricSummary, values: number[]) => {
+      const want = summaryOf(values);
+      expect({ ...got, hdr: '' }).toEqual({ ...want, hdr: '' });
+      const [g, h] = [decode(got.hdr), decode(want.hdr)];
+      expect(g.totalCount).toBe(h.totalCount);
+      for (const p of PERCENTILES) expect(g.getValueAtPercentile(p), `p${p}`).toBe(h.getValueAtPercentile(p));
+      g.destroy();
+      h.destroy();
+    };
+    same(w[1]!.itl!, [...gaps.a1, ...gaps.b0]);
+    same(w[1]!.tpot!, [...tpot.a1, ...tpot.b0]);
+    same(w[0]!.itl!, gaps.a0);
   });
 
   it('refuses parts with different intervals unless allowMismatch, then re-bins on the longest', () => {

@@ -252,6 +252,7 @@ function mergeCost(parts: readonly Results[], ok: number): Record<string, unknow
   // USD, kept to 6 decimals as a run writes it.
   const usd = (x: number): number => Math.round(x * 1e6) / 1e6;
   for (const f of FIELDS) out[f] = usd(list.reduce((n, c) => n + c[f]!, 0));
+  if (list.some((c) => typeof c.partial === 'number')) out.partial = usd(list.reduce((n, c) => n + (Number.isFinite(c.partial) ? c.partial! : 0), 0));
   out.perRequest = ok > 0 ? usd((out.total as number) / ok) : null;
   return out;
 }

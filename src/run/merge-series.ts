@@ -17,6 +17,7 @@ interface Bin {
   ttft: Array<{ s: MetricSummary; where: string }>;
   e2e: Array<{ s: MetricSummary; where: string }>;
   tpot: Array<{ s: MetricSummary; where: string }>;
+  itl: Array<{ s: MetricSummary; where: string }>;
 }
 
 /**
@@ -44,7 +45,7 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
       const index = Math.max(0, Math.floor((startMs + lengthMs / 2) / grid));
       let b = bins.get(index);
       if (!b) {
-        b = { requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlight: new Map(), remaining: null, ttft: [], e2e: [], tpot: [] };
+        b = { requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlight: new Map(), remaining: null, ttft: [], e2e: [], tpot: [], itl: [] };
         bins.set(index, b);
       }
       b.requests += w.requests;
@@ -63,6 +64,7 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
       if (w.ttft) b.ttft.push({ s: w.ttft, where: name(i) });
       if (w.e2e) b.e2e.push({ s: w.e2e, where: name(i) });
       if (w.tpot) b.tpot.push({ s: w.tpot, where: name(i) });
+      if (w.itl) b.itl.push({ s: w.itl, where: name(i) });
     }
   }
   const windows: IntervalWindow[] = [...bins.entries()]
@@ -84,6 +86,7 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
         ttft: b.ttft.length > 0 ? sumSummaries(b.ttft, `series window at ${start} s: ttft`) : null,
         e2e: b.e2e.length > 0 ? sumSummaries(b.e2e, `series window at ${start} s: e2e`) : null,
         ...(b.tpot.length > 0 ? { tpot: sumSummaries(b.tpot, `series window at ${start} s: tpot`) } : {}),
+        ...(b.itl.length > 0 ? { itl: sumSummaries(b.itl, `series window at ${start} s: itl`) } : {}),
       };
     });
   return { intervalMs: grid, windows };
