@@ -32,9 +32,9 @@ export function chatRequest(url) {
   return { target, protocol, prepared };
 }
 
-/** llm-bench's own closed loop against `url` for `seconds`; returns the recorder and content events seen. */
-export async function runGenerator(url) {
-  const { target, protocol, prepared } = chatRequest(url);
+/** llm-bench's own closed loop against `url` for `seconds` (chat unless `request` says otherwise); returns the recorder and content events seen. */
+export async function runGenerator(url, request = chatRequest(url)) {
+  const { target, protocol, prepared } = request;
   const transport = new HttpTransport({ target, protocol, connections: concurrency, apiKey: undefined });
   const recorder = new MetricsRecorder({ model: target.model, phaseNames: ['bench'] });
   let events = 0;

@@ -3,20 +3,17 @@
  * shapes of the real API, text or tool calls, with each model's latency profile. Constant
  * parts of every chunk are built once per stream; token chunks are string concatenations.
  */
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { afterSlowHeaders } from './admission.js';
+import type { ServerResponse } from 'node:http';
 import { parseChatRequest, type ChatRequest } from './chat-request.js';
 import type { MockContext } from './context.js';
-import { TimedEventStream, type StreamPlan } from './event-stream.js';
-import { baseHeaders } from './http.js';
+import type { StreamPlan } from './event-stream.js';
 import { resolveModel, systemFingerprint } from './models.js';
 import { jitteredSchedule, ttftForRequest } from './profile.js';
 import { requestRng, RngPurpose } from './rng.js';
 import { generateTokens } from './text.js';
 import { argumentPieces, toolArguments } from './tool-args.js';
-import { wireForm } from './wire-text.js';
-import { answerWhole, cachedTokens, recordTruth, startGeneration } from './generation.js';
+import { wireChunks, wireForm } from './wire-text.js';
+import { answerStreamed, answerWhole, cachedTokens, startGeneration } from './generation.js';
 
 export function usageJson(prompt: number, completion: number, cached = 0, reasoning = 0): string {
   return (
@@ -91,24 +88,18 @@ export function handleChatCompletions(ctx: MockContext, res: ServerResponse, raw
   tail += 'data: [DONE]\n\n';
   const pre = tool ? head + '{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"' : head + '{"index":0,"delta":{"content":"';
   const post = (tool ? '"}}]},"logprobs":null,"finish_reason":null}]' : '"},"logprobs":null,"finish_reason":null}]') + usageNull;
-  const wire = pieces.map(wireForm);
-  const perChunk = profile.tokensPerChunk;
-  const chunks = Math.ceil(pieces.length / perChunk);
-  const stepMs = latency.tokenIntervalMs * perChunk;
+  const chunks = wireChunks(pieces, profile.tokensPerChunk);
+  const stepMs = latency.tokenIntervalMs * profile.tokensPerChunk;
   const plan: StreamPlan = {
     ttft,
     stepMs,
-    total: chunks,
-    dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, chunks),
-    render: perChunk === 1 ? (j) => pre + wire[j]! + post : (j) => pre + wire.slice(j * perChunk, (j + 1) * perChunk).join('') + post,
+    total: chunks.length,
+    dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, chunks.length),
+    render: (j) => pre + chunks[j]! + post,
     prologue: head + opening + usageNull,
     prologueEvents: 1,
     tail,
     encoding: 'latin1',
   };
-  afterSlowHeaders(res, admitted.fault, (delay) => {
-    const headers: OutgoingHttpHeaders = { ...baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };
-    headers['cache-control'] = 'no-cache';
-    new TimedEventStream(res, t0 + delay, plan, admitted.fault, (s) => recordTruth(ctx, truth, admitted, 200, s.stamps)).start(headers);
-  });
+  answerStreamed(ctx, res, admitted, truth, plan);
 }

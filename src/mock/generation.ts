@@ -1,13 +1,13 @@
 /**
  * What every generating endpoint (chat, responses) shares: how long the answer is and how
- * much of it is hidden reasoning, prompt-cache hits, whole (non-streamed) answers with their
+ * much of it is hidden reasoning, prompt-cache hits, whole and streamed answers with their
  * faults, and the truth-log entry of each request.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { admit, type Admitted } from './admission.js';
+import { admit, afterSlowHeaders, type Admitted } from './admission.js';
 import type { MockContext, ModelBehaviour } from './context.js';
-import type { WriteStamps } from './event-stream.js';
+import { TimedEventStream, type StreamPlan, type WriteStamps } from './event-stream.js';
 import { faultLabel } from './faults.js';
 import { baseHeaders, sendError, sendJson } from './http.js';
 import type { ModelProfile } from './model-profiles.js';
@@ -136,4 +136,13 @@ export function answerWhole(ctx: MockContext, res: ServerResponse, admitted: Adm
   if (wait <= 0) return send();
   const timer = setTimeout(send, Math.ceil(wait));
   res.once('close', () => clearTimeout(timer));
+}
+
+/** A streamed answer: SSE headers (late under a slow-headers fault), then `plan`'s events on its schedule, with the request's fault. */
+export function answerStreamed(ctx: MockContext, res: ServerResponse, admitted: Admitted, t: TruthContext, plan: StreamPlan): void {
+  afterSlowHeaders(res, admitted.fault, (delay) => {
+    const headers: OutgoingHttpHeaders = { ...baseHeaders(t.requestId, performance.now() - t.t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };
+    headers['cache-control'] = 'no-cache';
+    new TimedEventStream(res, t.t0 + delay, plan, admitted.fault, (s) => recordTruth(ctx, t, admitted, 200, s.stamps)).start(headers);
+  });
 }

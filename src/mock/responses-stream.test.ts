@@ -158,3 +158,90 @@ describe('responses stream timing', () => {
     expect(performance.now() - t1).toBeGreaterThanOrEqual(150 + 9 * 10 - 5);
   });
 });
+
+describe('responses, multi-byte text on the wire', () => {
+  const INSTRUCTIONS = 'Réponds en français, s’il te plaît.';
+  const post = (url: string, body: Record<string, unknown>) =>
+    request(url + '/responses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  /** Events of a streamed body read as UTF-8, by `event:` line; every data line's type matches it. */
+  function eventsOf(bytes: Buffer): Array<Record<string, any>> {
+    const text = bytes.toString('utf8');
+    expect(text.endsWith('\n\n')).toBe(true);
+    return text
+      .slice(0, -2)
+      .split('\n\n')
+      .map((block) => {
+        const [event, data, ...rest] = block.split('\n');
+        expect(rest).toHaveLength(0);
+        const json = JSON.parse(data!.slice('data: '.length)) as Record<string, any>;
+        expect(event).toBe(`event: ${json.type}`);
+        return json;
+      });
+  }
+
+  /** The streamed body, checking its framing: one Content-Length equal to the bytes when sent whole, else chunked. */
+  async function streamed(url: string, body: Record<string, unknown>, whole: boolean) {
+    const res = await post(url, { ...body, stream: true });
+    expect(res.statusCode).toBe(200);
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    if (whole) expect(Number(res.headers['content-length'])).toBe(bytes.length);
+    else {
+      expect(res.headers['content-length']).toBeUndefined();
+      expect(res.headers['transfer-encoding']).toBe('chunked');
+    }
+    return eventsOf(bytes);
+  }
+
+  const cases: Array<[name: string, opts: MockServerOptions, whole: boolean]> = [
+    ['all at once (zero latency)', { ...FAST, seed: 5 }, true],
+    ['on a schedule', { ttft: { median: 5, p99: 5 }, tokensPerSecond: 4000, seed: 5 }, false],
+    ['on a schedule, three tokens per delta', { ttft: { median: 5, p99: 5 }, tokensPerSecond: 4000, seed: 5, tokensPerChunk: 3 }, false],
+  ];
+  for (const [name, opts, whole] of cases) {
+    it(`streamed ${name}: the deltas, every .done text and the non-streamed answer are the same UTF-8 text`, async () => {
+      // one request per server, so both answers are request 0 of the same seed
+      const [a, b] = await Promise.all([start(opts), start(opts)]);
+      const body = { model: 'gpt-4.1-mini', input: 'Tell a long story', instructions: INSTRUCTIONS, max_output_tokens: 400 };
+      const [events, plain] = await Promise.all([streamed(a.url, body, whole), post(b.url, body).then((r) => r.body.json() as Promise<Record<string, any>>)]);
+
+      const wholeText = plain.output[0].content[0].text as string;
+      expect(wholeText).toMatch(/café|naïve/);
+      expect(wholeText).not.toMatch(/Ã/);
+      const deltas = events.filter((e) => e.type === 'response.output_text.delta');
+      expect(deltas.length).toBe(Math.ceil(400 / (opts.tokensPerChunk ?? 1)));
+      const text = deltas.map((e) => e.delta as string).join('');
+      expect(text).toBe(wholeText);
+
+      const one = (type: string) => {
+        const found = events.filter((e) => e.type === type);
+        expect(found, type).toHaveLength(1);
+        return found[0]!;
+      };
+      expect(one('response.output_text.done').text).toBe(text);
+      expect(one('response.content_part.done').part.text).toBe(text);
+      expect(one('response.output_item.done').item.content[0].text).toBe(text);
+      const final = one('response.incomplete').response;
+      expect(final.output[0].content[0].text).toBe(text);
+      expect(final.instructions).toBe(INSTRUCTIONS);
+      expect(one('response.created').response.instructions).toBe(INSTRUCTIONS);
+      expect(final.usage).toEqual(plain.usage);
+      expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    });
+  }
+
+  it('streams function-call arguments with accented values intact, in a body of the length it declares', async () => {
+    const tool = { ...WEATHER, parameters: { ...WEATHER.parameters, properties: { ...WEATHER.parameters.properties, city: { type: 'string', enum: ['Zürich', 'Köln', 'São Paulo'] } } } };
+    const [a, b] = await Promise.all([start({ ...FAST, seed: 3 }), start({ ...FAST, seed: 3 })]);
+    const body = { model: 'gpt-4.1', input: 'Weather?', tools: [tool], tool_choice: { type: 'function', name: 'get_weather' } };
+    const [events, plain] = await Promise.all([streamed(a.url, body, true), post(b.url, body).then((r) => r.body.json() as Promise<Record<string, any>>)]);
+    const args = events
+      .filter((e) => e.type === 'response.function_call_arguments.delta')
+      .map((e) => e.delta as string)
+      .join('');
+    expect(['Zürich', 'Köln', 'São Paulo']).toContain(JSON.parse(args).city);
+    expect(args).toBe(plain.output[0].arguments);
+    expect(events.find((e) => e.type === 'response.function_call_arguments.done')!.arguments).toBe(args);
+    expect(events.at(-1)!.response.output[0].arguments).toBe(args);
+  });
+});

@@ -3,20 +3,18 @@
  * sequence_number from 0, no [DONE]) or whole, answering with a message or a function call,
  * with the same latency model, admission, faults and truth log as chat.
  */
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { afterSlowHeaders } from './admission.js';
 import type { MockContext } from './context.js';
-import { TimedEventStream, type StreamPlan } from './event-stream.js';
-import { answerWhole, cachedTokens, recordTruth, startGeneration } from './generation.js';
-import { baseHeaders } from './http.js';
+import type { StreamPlan } from './event-stream.js';
+import { answerStreamed, answerWhole, cachedTokens, startGeneration } from './generation.js';
 import { resolveModel } from './models.js';
 import { jitteredSchedule, ttftForRequest } from './profile.js';
 import { parseResponsesRequest, type ResponsesRequest } from './responses-request.js';
 import { requestRng, RngPurpose } from './rng.js';
 import { decodeTokens, generateTokens } from './text.js';
 import { argumentPieces, toolArguments } from './tool-args.js';
+import { wireChunks, wireForm, wireFormRepeating } from './wire-text.js';
 
 /** Per-process id source: a random prefix, a type nibble and a counter (48 hex digits, like the real ids). */
 const ID_PREFIX = randomBytes(12).toString('hex').slice(0, 23);
@@ -25,7 +23,12 @@ const hexId = (tag: number, n: number) => ID_PREFIX + tag.toString(16) + n.toStr
 
 /** One SSE event: an `event:` line equal to the JSON type; type and sequence_number come first. */
 function ev(type: string, seq: number, rest: Record<string, unknown>): string {
-  return `event: ${type}\ndata: {"type":"${type}","sequence_number":${seq},${JSON.stringify(rest).slice(1)}\n\n`;
+  return evJson(type, seq, JSON.stringify(rest));
+}
+
+/** The same, given the JSON of the rest (`{...}`). */
+function evJson(type: string, seq: number, restJson: string): string {
+  return `event: ${type}\ndata: {"type":"${type}","sequence_number":${seq},${restJson.slice(1)}\n\n`;
 }
 
 interface Answer {
@@ -106,13 +109,14 @@ type Shape = ReturnType<typeof responseShape>;
  * The stream's events: created and in_progress with the headers; [reasoning item added + done]
  * and the answer's item (and content part) added just before the first delta; one delta per
  * chunk; then the done events and the terminal response.completed or response.incomplete.
+ * Every part is in wire form (UTF-8 bytes written as latin1), as chat's are: see wire-text.ts.
  */
-function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'total' | 'render' | 'prologue' | 'prologueEvents' | 'beforeFirst' | 'beforeFirstEvents' | 'tail'> {
+function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'total' | 'render' | 'prologue' | 'prologueEvents' | 'beforeFirst' | 'beforeFirstEvents' | 'tail' | 'encoding'> {
   const { item, outputIndex: oi, reasoning } = s;
   const message = a.kind === 'message';
   let seq = 0;
-  const inProgress = s.object(false);
-  const prologue = ev('response.created', seq++, { response: inProgress }) + ev('response.in_progress', seq++, { response: inProgress });
+  const inProgress = wireForm(JSON.stringify({ response: s.object(false) }));
+  const prologue = evJson('response.created', seq++, inProgress) + evJson('response.in_progress', seq++, inProgress);
   const prologueEvents = seq;
   // The answer's item opens when its first text is ready (after any reasoning), as the API does.
   let opening = '';
@@ -126,18 +130,16 @@ function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'tot
     const empty = { type: 'output_text', annotations: [], logprobs: [], text: '' };
     opening += ev('response.content_part.added', seq++, { item_id: item.id, output_index: oi, content_index: 0, part: empty });
   }
+  opening = wireForm(opening);
   const firstDelta = seq;
 
-  const { pieces } = a;
-  const total = Math.ceil(pieces.length / perChunk);
+  const chunks = wireChunks(a.pieces, perChunk);
+  const total = chunks.length;
   const type = message ? 'response.output_text.delta' : 'response.function_call_arguments.delta';
   const pre = `event: ${type}\ndata: {"type":"${type}","sequence_number":`;
-  const mid = `,"item_id":"${item.id}","output_index":${oi}${message ? ',"content_index":0' : ''},"delta":"`;
+  const mid = wireForm(`,"item_id":"${item.id}","output_index":${oi}${message ? ',"content_index":0' : ''},"delta":"`);
   const post = message ? '","logprobs":[]}\n\n' : '"}\n\n';
-  const render =
-    perChunk === 1
-      ? (j: number) => pre + (firstDelta + j) + mid + pieces[j]! + post
-      : (j: number) => pre + (firstDelta + j) + mid + pieces.slice(j * perChunk, (j + 1) * perChunk).join('') + post;
+  const render = (j: number) => pre + (firstDelta + j) + mid + chunks[j]! + post;
 
   seq += total;
   let tail = '';
@@ -149,9 +151,12 @@ function eventPlan(a: Answer, s: Shape, perChunk: number): Pick<StreamPlan, 'tot
   }
   tail += ev('response.output_item.done', seq++, { output_index: oi, item });
   tail += ev(`response.${s.status}`, seq++, { response: s.object(true) });
+  // the answer is quoted four times (three for a function call): converted once
+  tail = wireFormRepeating(tail, JSON.stringify(s.full).slice(1, -1));
+  const encoding = 'latin1';
   // With no text at all, the item opens with the headers.
-  if (total === 0) return { total, render, prologue: prologue + opening, prologueEvents: firstDelta, tail };
-  return { total, render, prologue, prologueEvents, beforeFirst: opening, beforeFirstEvents: firstDelta - prologueEvents, tail };
+  if (total === 0) return { total, render, prologue: prologue + opening, prologueEvents: firstDelta, tail, encoding };
+  return { total, render, prologue, prologueEvents, beforeFirst: opening, beforeFirstEvents: firstDelta - prologueEvents, tail, encoding };
 }
 
 /** A refusal before generating, as the real API answers for models that cannot stream. */
@@ -197,9 +202,5 @@ export function handleResponses(ctx: MockContext, res: ServerResponse, raw: stri
     dueAt: jitteredSchedule(latency, seed, index, ttft, stepMs, events.total),
     malformed: 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":\n\n',
   };
-  afterSlowHeaders(res, admitted.fault, (delay) => {
-    const headers: OutgoingHttpHeaders = { ...baseHeaders(requestId, performance.now() - t0, 'text/event-stream; charset=utf-8'), ...admitted.headers };
-    headers['cache-control'] = 'no-cache';
-    new TimedEventStream(res, t0 + delay, plan, admitted.fault, (s) => recordTruth(ctx, truth, admitted, 200, s.stamps)).start(headers);
-  });
+  answerStreamed(ctx, res, admitted, truth, plan);
 }

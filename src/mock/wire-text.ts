@@ -18,3 +18,22 @@ export function wireForm(text: string): string {
   }
   return wire;
 }
+
+/**
+ * wireForm(text) for text that quotes `part` several times (the answer repeated by the closing
+ * events): the repeats are converted once. Exact, as UTF-8 encodes code point by code point and
+ * a well-formed `part` (JSON-escaped text is) never starts or ends inside a surrogate pair.
+ */
+export function wireFormRepeating(text: string, part: string): string {
+  if (!NON_ASCII.test(part)) return wireForm(text);
+  return text.split(part).map(wireForm).join(wireForm(part));
+}
+
+/** Each content event's text in wire form: `perChunk` pieces (JSON-escaped tokens) per event, the last one possibly fewer. */
+export function wireChunks(pieces: readonly string[], perChunk: number): string[] {
+  const wire = pieces.map(wireForm);
+  if (perChunk === 1) return wire;
+  const chunks = new Array<string>(Math.ceil(wire.length / perChunk));
+  for (let j = 0; j < chunks.length; j++) chunks[j] = wire.slice(j * perChunk, (j + 1) * perChunk).join('');
+  return chunks;
+}
