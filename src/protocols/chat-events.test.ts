@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkFacts, looksSpaced, usageCounts } from './chat-events.js';
+import { chunkFacts, looksSpaced, newStreamFrame, usageCounts } from './chat-events.js';
 
 const chunk = (delta: object, extra: object = {}) =>
   JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, logprobs: null, finish_reason: null }], usage: null, ...extra });
@@ -74,5 +74,46 @@ describe('malformed events', () => {
       expect(chunkFacts(bad, false).error, bad).toMatch(/^malformed/);
       expect(chunkFacts(bad, true).error, bad).toMatch(/^malformed/);
     }
+  });
+});
+
+describe("a stream's frame (the text its chunks share before the delta, checked once)", () => {
+  const stream = [
+    chunk({ role: 'assistant', content: '', refusal: null }),
+    chunk({ content: 'Hi' }),
+    chunk({ content: ' "quoted" {braces} [and] \\ more' }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] }),
+    chunk({}, { choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] }),
+    JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 5, completion_tokens: 3 } }),
+  ];
+
+  it('gives every chunk the facts it has without one', () => {
+    const frame = newStreamFrame();
+    for (const data of stream) expect(chunkFacts(data, false, frame)).toEqual(chunkFacts(data, false));
+    expect(frame.prefix).toBe(stream[0]!.slice(0, stream[0]!.indexOf('"delta":{') + 9));
+    expect(frame.depth).toBe(4);
+  });
+
+  it('still finds a chunk broken after the shared text malformed', () => {
+    const frame = newStreamFrame();
+    chunkFacts(stream[1]!, false, frame);
+    const prefix = frame.prefix;
+    expect(prefix.length).toBeGreaterThan(0);
+    for (const tail of ['"content":"x}}]}', '"content":"x"}}]}}', '"content":"x"}', '"content":"x"}]}']) {
+      const bad = prefix + tail;
+      expect(chunkFacts(bad, false, frame).error, bad).toMatch(/^malformed/);
+    }
+    // and a good chunk after them is read as before
+    expect(chunkFacts(stream[2]!, false, frame)).toEqual(chunkFacts(stream[2]!, false));
+  });
+
+  it('follows a stream whose shared text changes (a new created second, another id)', () => {
+    const frame = newStreamFrame();
+    chunkFacts(stream[1]!, false, frame);
+    const moved = stream[1]!.replace('"created":1', '"created":12');
+    expect(chunkFacts(moved, false, frame)).toEqual(chunkFacts(moved, false));
+    expect(frame.prefix).toContain('"created":12');
+    const broken = moved.replace('"id":"c"', '"id":"c').replace('}]}', ']}');
+    expect(chunkFacts(broken, false, frame).error).toMatch(/^malformed/);
   });
 });

@@ -64,38 +64,78 @@ function stringEnd(s: string, from: number): number {
 }
 
 /**
- * One pass over the characters: is this a single complete JSON object? Cheaper than
- * JSON.parse by an order of magnitude, and enough to call a truncated or garbled event
- * what an SDK would call it (the full parse then names the problem).
+ * Nesting depth after the characters [from, to) of `s`, begun at `depth` outside any string;
+ * -1 when they break the frame of one JSON object (a string left open, a bracket closed
+ * that was not open, anything after the outer object closes). One pass, no parse: cheaper
+ * than JSON.parse, and enough to call a truncated or garbled event what an SDK would call
+ * it (the full parse then names the problem).
  */
-function wellFormedObject(s: string): boolean {
-  const n = s.length;
-  if (n < 2 || s.charCodeAt(0) !== 123 || s.charCodeAt(n - 1) !== 125) return false;
-  let depth = 0;
-  for (let i = 0; i < n; i++) {
+function frameDepth(s: string, from: number, to: number, depth: number): number {
+  const last = s.length - 1;
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c === 34) {
       // skip the string, honouring escapes
-      for (i++; i < n; i++) {
+      for (i++; i < to; i++) {
         const d = s.charCodeAt(i);
         if (d === 92) i++;
         else if (d === 34) break;
       }
-      if (i >= n) return false;
+      if (i >= to) return -1;
     } else if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) {
-      if (--depth < 0) return false;
-      if (depth === 0 && i !== n - 1) return false;
+      if (--depth < 0) return -1;
+      if (depth === 0 && i !== last) return -1;
     }
   }
-  return depth === 0;
+  return depth;
 }
 
-function compactFacts(data: string): ChunkFacts {
+const DELTA_KEY = '"delta":{';
+
+/**
+ * What a stream's chunks share: the text up to and including `"delta":{` (id, object,
+ * created, model, system_fingerprint, …), checked once. A later chunk that starts with the
+ * same text is scanned from there on only — the scan's state at that point (the nesting
+ * depth, outside any string) is what it was for the first — so checking every chunk costs
+ * a comparison and the ~80 characters of the delta, not the whole chunk again.
+ */
+export interface StreamFrame {
+  prefix: string;
+  depth: number;
+}
+
+export const newStreamFrame = (): StreamFrame => ({ prefix: '', depth: 0 });
+
+/** Well-formed, and where its delta object starts (-1 without one), using and updating `frame`. */
+function checkFramed(data: string, frame: StreamFrame | undefined): { ok: boolean; delta: number } {
+  const n = data.length;
+  if (n < 2 || data.charCodeAt(0) !== 123 || data.charCodeAt(n - 1) !== 125) return { ok: false, delta: -1 };
+  if (frame !== undefined) {
+    const p = frame.prefix.length;
+    // slice-and-compare, not startsWith: V8 compares whole strings at memcmp speed, a prefix char by char
+    if (p > 0 && n > p && data.slice(0, p) === frame.prefix) return { ok: frameDepth(data, p, n, frame.depth) === 0, delta: p - DELTA_KEY.length };
+  }
+  if (frameDepth(data, 0, n, 0) !== 0) return { ok: false, delta: -1 };
+  const delta = data.indexOf(DELTA_KEY);
+  if (frame !== undefined && delta >= 0) {
+    const end = delta + DELTA_KEY.length;
+    const depth = frameDepth(data, 0, end, 0);
+    if (depth > 0) {
+      // a copy of its own: a slice would keep the whole socket read it came from alive
+      frame.prefix = Buffer.from(data.slice(0, end), 'utf8').toString('utf8');
+      frame.depth = depth;
+    }
+  }
+  return { ok: true, delta };
+}
+
+function compactFacts(data: string, frame?: StreamFrame): ChunkFacts {
   const facts: ChunkFacts = { content: false, piece: null, finishReason: null, usage: null, error: null };
   // Mid-stream errors are a top-level {"error":{...}} object; anything garbled gets the full parse.
-  if (data.startsWith('{"error":') || !wellFormedObject(data)) return parsedFacts(data);
-  const delta = data.indexOf('"delta":{');
+  if (data.startsWith('{"error":')) return parsedFacts(data);
+  const { ok, delta } = checkFramed(data, frame);
+  if (!ok) return parsedFacts(data);
   let rest = delta < 0 ? 0 : delta;
   if (delta >= 0) {
     for (const key of CONTENT_KEYS) {
@@ -166,6 +206,7 @@ export function looksSpaced(data: string): boolean {
   return data.indexOf('": ') >= 0 || data.indexOf('", "') >= 0;
 }
 
-export function chunkFacts(data: string, spaced: boolean): ChunkFacts {
-  return spaced ? parsedFacts(data) : compactFacts(data);
+/** The facts of one chunk; pass the stream's `frame` so its chunks' shared text is checked once. */
+export function chunkFacts(data: string, spaced: boolean, frame?: StreamFrame): ChunkFacts {
+  return spaced ? parsedFacts(data) : compactFacts(data, frame);
 }

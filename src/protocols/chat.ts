@@ -3,7 +3,7 @@
  */
 import type { RequestRecord } from '../record.js';
 import type { Prompt, TargetSpec } from '../types.js';
-import { chunkFacts, looksSpaced, usageCounts, type Usage } from './chat-events.js';
+import { chunkFacts, looksSpaced, newStreamFrame, usageCounts, type Usage } from './chat-events.js';
 import type { PreparedRequest, Protocol, ResponseParser } from './protocol.js';
 import { SseDecoder } from './sse.js';
 
@@ -23,6 +23,7 @@ function applyUsage(rec: RequestRecord, usage: Usage): void {
 class ChatStreamParser implements ResponseParser {
   private readonly sse: SseDecoder;
   private spaced: boolean | null = null;
+  private readonly frame = newStreamFrame();
   private done = false;
 
   constructor(private readonly rec: RequestRecord) {
@@ -57,7 +58,7 @@ class ChatStreamParser implements ResponseParser {
       return;
     }
     if (this.spaced === null) this.spaced = looksSpaced(data);
-    const facts = chunkFacts(data, this.spaced);
+    const facts = chunkFacts(data, this.spaced, this.frame);
     if (facts.error !== null) {
       rec.errorClass = facts.error.startsWith('malformed') ? 'bad_response' : 'stream_cut';
       rec.errorMessage = facts.error;
