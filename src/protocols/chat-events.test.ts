@@ -82,6 +82,9 @@ describe("a stream's frame (the text its chunks share before the delta, checked 
     chunk({ role: 'assistant', content: '', refusal: null }),
     chunk({ content: 'Hi' }),
     chunk({ content: ' "quoted" {braces} [and] \\ more' }),
+    chunk({ content: ' there' }),
+    chunk({ content: 'ending' }, { choices: [{ index: 0, delta: { content: 'ending' }, logprobs: null, finish_reason: 'length' }] }),
+    chunk({ content: ' after' }),
     chunk({ tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] }),
     chunk({}, { choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] }),
     JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 5, completion_tokens: 3 } }),
@@ -92,6 +95,9 @@ describe("a stream's frame (the text its chunks share before the delta, checked 
     for (const data of stream) expect(chunkFacts(data, false, frame)).toEqual(chunkFacts(data, false));
     expect(frame.prefix).toBe(stream[0]!.slice(0, stream[0]!.indexOf('"delta":{') + 9));
     expect(frame.depth).toBe(4);
+    // the text after a content string is remembered too (the plain content chunks' tail)
+    expect(frame.suffix).toBe('},"logprobs":null,"finish_reason":null}],"usage":null}');
+    expect(frame.suffixFinish).toBeNull();
   });
 
   it('still finds a chunk broken after the shared text malformed', () => {
@@ -105,6 +111,21 @@ describe("a stream's frame (the text its chunks share before the delta, checked 
     }
     // and a good chunk after them is read as before
     expect(chunkFacts(stream[2]!, false, frame)).toEqual(chunkFacts(stream[2]!, false));
+  });
+
+  it('still finds a chunk broken inside its content string malformed, once the tail is remembered', () => {
+    const frame = newStreamFrame();
+    for (const data of stream.slice(0, 4)) chunkFacts(data, false, frame);
+    expect(frame.suffix.length).toBeGreaterThan(0);
+    const { prefix, suffix } = frame;
+    for (const body of ['"content":"x', '"content":"x"y"', '"content":"x\\"', '"content":"x"}']) {
+      const bad = prefix + body + suffix;
+      expect(chunkFacts(bad, false, frame).error, bad).toMatch(/^malformed/);
+    }
+    // a tail that differs (finish_reason set, usage present) is read in full
+    const last = prefix + '"content":"z"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":9}}';
+    expect(chunkFacts(last, false, frame)).toEqual(chunkFacts(last, false));
+    expect(chunkFacts(last, false, frame)).toMatchObject({ content: true, piece: 'z', finishReason: 'stop', usage: { completion_tokens: 9 } });
   });
 
   it('follows a stream whose shared text changes (a new created second, another id)', () => {

@@ -3,6 +3,9 @@
  * the hot path for compact JSON (what OpenAI and vLLM send). Spaced JSON falls back to
  * a full parse; both paths give the same answer.
  */
+import { checkFramed, framedContent, rememberSuffix, stringEnd, type StreamFrame } from './chunk-frame.js';
+
+export { newStreamFrame, type StreamFrame } from './chunk-frame.js';
 
 export interface ChunkFacts {
   /** the chunk carries content, reasoning or a tool-call delta (a role-only chunk does not) */
@@ -50,93 +53,19 @@ export function usageCounts(usage: Usage): UsageCounts {
 
 const CONTENT_KEYS = ['"content":"', '"reasoning_content":"', '"reasoning":"'] as const;
 
-/** Index just past the closing quote of a JSON string whose body starts at `from`. */
-function stringEnd(s: string, from: number): number {
-  let i = from;
-  for (;;) {
-    const q = s.indexOf('"', i);
-    if (q < 0) return -1;
-    let bs = 0;
-    for (let j = q - 1; j >= from && s.charCodeAt(j) === 92; j--) bs++;
-    if ((bs & 1) === 0) return q;
-    i = q + 1;
-  }
-}
-
-/**
- * Nesting depth after the characters [from, to) of `s`, begun at `depth` outside any string;
- * -1 when they break the frame of one JSON object (a string left open, a bracket closed
- * that was not open, anything after the outer object closes). One pass, no parse: cheaper
- * than JSON.parse, and enough to call a truncated or garbled event what an SDK would call
- * it (the full parse then names the problem).
- */
-function frameDepth(s: string, from: number, to: number, depth: number): number {
-  const last = s.length - 1;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 34) {
-      // skip the string, honouring escapes
-      for (i++; i < to; i++) {
-        const d = s.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-      if (i >= to) return -1;
-    } else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) {
-      if (--depth < 0) return -1;
-      if (depth === 0 && i !== last) return -1;
-    }
-  }
-  return depth;
-}
-
-const DELTA_KEY = '"delta":{';
-
-/**
- * What a stream's chunks share: the text up to and including `"delta":{` (id, object,
- * created, model, system_fingerprint, …), checked once. A later chunk that starts with the
- * same text is scanned from there on only — the scan's state at that point (the nesting
- * depth, outside any string) is what it was for the first — so checking every chunk costs
- * a comparison and the ~80 characters of the delta, not the whole chunk again.
- */
-export interface StreamFrame {
-  prefix: string;
-  depth: number;
-}
-
-export const newStreamFrame = (): StreamFrame => ({ prefix: '', depth: 0 });
-
-/** Well-formed, and where its delta object starts (-1 without one), using and updating `frame`. */
-function checkFramed(data: string, frame: StreamFrame | undefined): { ok: boolean; delta: number } {
-  const n = data.length;
-  if (n < 2 || data.charCodeAt(0) !== 123 || data.charCodeAt(n - 1) !== 125) return { ok: false, delta: -1 };
-  if (frame !== undefined) {
-    const p = frame.prefix.length;
-    // slice-and-compare, not startsWith: V8 compares whole strings at memcmp speed, a prefix char by char
-    if (p > 0 && n > p && data.slice(0, p) === frame.prefix) return { ok: frameDepth(data, p, n, frame.depth) === 0, delta: p - DELTA_KEY.length };
-  }
-  if (frameDepth(data, 0, n, 0) !== 0) return { ok: false, delta: -1 };
-  const delta = data.indexOf(DELTA_KEY);
-  if (frame !== undefined && delta >= 0) {
-    const end = delta + DELTA_KEY.length;
-    const depth = frameDepth(data, 0, end, 0);
-    if (depth > 0) {
-      // a copy of its own: a slice would keep the whole socket read it came from alive
-      frame.prefix = Buffer.from(data.slice(0, end), 'utf8').toString('utf8');
-      frame.depth = depth;
-    }
-  }
-  return { ok: true, delta };
-}
-
 function compactFacts(data: string, frame?: StreamFrame): ChunkFacts {
+  if (frame !== undefined) {
+    const quick = framedContent(data, frame);
+    if (quick !== null) return { content: true, piece: data.slice(quick.start, quick.end), finishReason: quick.finish, usage: null, error: null };
+  }
   const facts: ChunkFacts = { content: false, piece: null, finishReason: null, usage: null, error: null };
   // Mid-stream errors are a top-level {"error":{...}} object; anything garbled gets the full parse.
   if (data.startsWith('{"error":')) return parsedFacts(data);
   const { ok, delta } = checkFramed(data, frame);
   if (!ok) return parsedFacts(data);
   let rest = delta < 0 ? 0 : delta;
+  let contentKeyAt = -1;
+  let contentEnd = -1;
   if (delta >= 0) {
     for (const key of CONTENT_KEYS) {
       const k = data.indexOf(key, delta);
@@ -147,6 +76,7 @@ function compactFacts(data: string, frame?: StreamFrame): ChunkFacts {
       facts.content = true;
       facts.piece = end < 0 ? null : data.slice(start, end);
       if (end > 0) rest = end;
+      if (key === CONTENT_KEYS[0]) [contentKeyAt, contentEnd] = [k, end];
       break;
     }
     if (!facts.content && data.indexOf('"tool_calls":[', delta) >= 0) {
@@ -166,6 +96,7 @@ function compactFacts(data: string, frame?: StreamFrame): ChunkFacts {
   }
   // Searched after the delta text only, so content can never fake a usage object.
   if (data.indexOf('"usage":{', rest) >= 0) facts.usage = parsedFacts(data).usage;
+  else if (frame !== undefined && contentEnd > 0) rememberSuffix(frame, data, contentKeyAt, contentEnd, facts.finishReason);
   return facts;
 }
 

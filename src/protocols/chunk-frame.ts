@@ -1,0 +1,123 @@
+/**
+ * Is a compact Chat Completions chunk one well-formed JSON object, checked at a fraction of
+ * JSON.parse's cost? A frame check (strings closed, brackets balanced, nothing after the outer
+ * object) calls a truncated or garbled event what an SDK would call it; the full parse then
+ * names the problem.
+ *
+ * The chunks of one stream differ only in their delta: the text before it (id, object,
+ * created, model, system_fingerprint, …, `"delta":{`) and, for plain content chunks, the text
+ * after the content string (`},"logprobs":null,"finish_reason":null}]}`) repeat. A StreamFrame
+ * remembers both once checked, so a later chunk costs two string comparisons (V8 compares
+ * whole strings at memcmp speed) and the scan of its own content string.
+ */
+
+export interface StreamFrame {
+  /** the checked text up to and including `"delta":{`, and the nesting depth there */
+  prefix: string;
+  depth: number;
+  /** the checked text after a content string that starts the delta, and its finish_reason */
+  suffix: string;
+  suffixFinish: string | null;
+}
+
+export const newStreamFrame = (): StreamFrame => ({ prefix: '', depth: 0, suffix: '', suffixFinish: null });
+
+export const DELTA_KEY = '"delta":{';
+const CONTENT_KEY = '"content":"';
+
+/**
+ * Nesting depth after the characters [from, to) of `s`, begun at `depth` outside any string;
+ * -1 when they break the frame of one object (a string left open, a bracket closed that was
+ * not open, anything after the outer object closes).
+ */
+function frameDepth(s: string, from: number, to: number, depth: number): number {
+  const last = s.length - 1;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) {
+      // skip the string, honouring escapes
+      for (i++; i < to; i++) {
+        const d = s.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+      if (i >= to) return -1;
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      if (--depth < 0) return -1;
+      if (depth === 0 && i !== last) return -1;
+    }
+  }
+  return depth;
+}
+
+/** Index of the closing quote of a JSON string whose body starts at `from` (-1: none). */
+export function stringEnd(s: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const q = s.indexOf('"', i);
+    if (q < 0) return -1;
+    let bs = 0;
+    for (let j = q - 1; j >= from && s.charCodeAt(j) === 92; j--) bs++;
+    if ((bs & 1) === 0) return q;
+    i = q + 1;
+  }
+}
+
+/** A copy of its own: a slice would keep the whole socket read it came from alive. */
+const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+
+/** `s.slice(from) === text`, without making the slice when the lengths differ. */
+const endsAs = (s: string, from: number, text: string): boolean => s.length - from === text.length && s.slice(from) === text;
+
+/**
+ * A plain content chunk the frame has seen the like of: its text before the delta and after
+ * its content string are the remembered ones. Returns the content string's [start, end) and
+ * the remembered finish_reason, or null to take the general path.
+ */
+export function framedContent(data: string, frame: StreamFrame): { start: number; end: number; finish: string | null } | null {
+  const p = frame.prefix.length;
+  if (p === 0 || frame.suffix.length === 0 || data.length <= p || data.slice(0, p) !== frame.prefix) return null;
+  if (!data.startsWith(CONTENT_KEY, p)) return null;
+  const start = p + CONTENT_KEY.length;
+  if (data.charCodeAt(start) === 34) return null; // empty content: the role-only opening chunk
+  const end = stringEnd(data, start);
+  if (end < 0 || !endsAs(data, end + 1, frame.suffix)) return null;
+  return { start, end, finish: frame.suffixFinish };
+}
+
+/**
+ * Is the chunk well-formed, and where does `"delta":{` start (-1: no delta)? Learns the
+ * stream's prefix from the first chunk that has a delta.
+ */
+export function checkFramed(data: string, frame: StreamFrame | undefined): { ok: boolean; delta: number } {
+  const n = data.length;
+  if (n < 2 || data.charCodeAt(0) !== 123 || data.charCodeAt(n - 1) !== 125) return { ok: false, delta: -1 };
+  if (frame !== undefined) {
+    const p = frame.prefix.length;
+    if (p > 0 && n > p && data.slice(0, p) === frame.prefix) return { ok: frameDepth(data, p, n, frame.depth) === 0, delta: p - DELTA_KEY.length };
+  }
+  if (frameDepth(data, 0, n, 0) !== 0) return { ok: false, delta: -1 };
+  const delta = data.indexOf(DELTA_KEY);
+  if (frame !== undefined && delta >= 0) {
+    const end = delta + DELTA_KEY.length;
+    const depth = frameDepth(data, 0, end, 0);
+    if (depth > 0) {
+      frame.prefix = own(data.slice(0, end));
+      frame.depth = depth;
+      frame.suffix = '';
+    }
+  }
+  return { ok: true, delta };
+}
+
+/**
+ * After the general path read a well-formed chunk whose delta starts with its content string
+ * (closing quote at `end`) and that carries no usage: remember the text after that string.
+ */
+export function rememberSuffix(frame: StreamFrame, data: string, contentKeyAt: number, end: number, finish: string | null): void {
+  if (contentKeyAt !== frame.prefix.length || frame.prefix.length === 0 || data.slice(0, frame.prefix.length) !== frame.prefix) return;
+  if (frame.suffix.length > 0 && endsAs(data, end + 1, frame.suffix)) return;
+  frame.suffix = own(data.slice(end + 1));
+  frame.suffixFinish = finish;
+}
