@@ -101,7 +101,8 @@ export interface TargetSpec {
   kind: 'mock' | 'url';
   /** Base URL including /v1. For kind mock it is filled in once the mock listens. */
   url: string;
-  api: 'chat';
+  /** chat: POST /chat/completions; responses: POST /responses */
+  api: 'chat' | 'responses';
   model: string;
   apiKeyEnv: string;
   timeout: Millis;

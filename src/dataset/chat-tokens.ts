@@ -2,6 +2,10 @@
  * Input tokens of a chat request, following OpenAI's published counting recipe for
  * gpt-3.5-turbo-0613, gpt-4 and later (4o included). Tool definitions and images add
  * undocumented tokens, so this is a plan; the run reconciles it with returned `usage`.
+ *
+ * api: responses sends the same messages as input items (role + content). No per-item framing
+ * of its own is documented for them, so the same count stands; it is a little high for a
+ * message with a `name`, which input items do not carry.
  */
 import type { ChatMessage } from '../types.js';
 import type { TokenCounter } from './encoding.js';

@@ -3,7 +3,8 @@
  * the hot path for compact JSON (what OpenAI and vLLM send). Spaced JSON falls back to
  * a full parse; both paths give the same answer.
  */
-import { checkFramed, framedContent, rememberSuffix, stringEnd, type StreamFrame } from './chunk-frame.js';
+import { checkFramed, framedContent, rememberSuffix, type StreamFrame } from './chunk-frame.js';
+import { stringEnd } from './json-scan.js';
 
 export { newStreamFrame, type StreamFrame } from './chunk-frame.js';
 

@@ -5,6 +5,7 @@ import { startMockServer, type MockServerHandle } from '../mock/server.js';
 import { newRecord, nextAttempt, type RequestRecord } from '../record.js';
 import type { Prompt, TargetSpec } from '../types.js';
 import { chatProtocol } from './chat.js';
+import { urlTarget } from '../../test/helpers/target.js';
 
 let mock: MockServerHandle;
 
@@ -16,18 +17,7 @@ afterAll(async () => {
   await mock.close();
 });
 
-const target = (stream: boolean): TargetSpec => ({
-  kind: 'url',
-  url: mock.url,
-  api: 'chat',
-  model: 'gpt-4o-mini',
-  apiKeyEnv: 'OPENAI_API_KEY',
-  timeout: 10_000,
-  stream,
-  streamUsage: true,
-  http: { h2: false },
-  headers: {},
-});
+const target = (stream: boolean): TargetSpec => urlTarget(mock.url, { apiKeyEnv: 'OPENAI_API_KEY', timeout: 10_000, stream });
 
 /** A prompt long enough (1024+ tokens) for the mock's prompt cache. */
 const longPrompt = (tag: string): Prompt => ({

@@ -3,21 +3,15 @@
  */
 import type { RequestRecord } from '../record.js';
 import type { Prompt, TargetSpec } from '../types.js';
-import { chunkFacts, looksSpaced, newStreamFrame, usageCounts, type Usage } from './chat-events.js';
+import { chunkFacts, looksSpaced, newStreamFrame, type Usage } from './chat-events.js';
+import { JsonBodyParser } from './json-body.js';
 import type { PreparedRequest, Protocol, ResponseParser } from './protocol.js';
 import { SseDecoder } from './sse.js';
+import { applyUsage } from './usage.js';
 
 /** Models that reject max_tokens and want max_completion_tokens (o-series, gpt-5). */
 function usesCompletionTokens(model: string): boolean {
   return /^(o\d|gpt-5)/.test(model);
-}
-
-/** What a usage object says, into the record (a field it does not state is left as it was). */
-function applyUsage(rec: RequestRecord, usage: Usage): void {
-  const u = usageCounts(usage);
-  if (u.output !== null) rec.usageOutputTokens = u.output;
-  if (u.input !== null) rec.usageInputTokens = u.input;
-  if (u.cachedInput !== null) rec.usageCachedInputTokens = u.cachedInput;
 }
 
 class ChatStreamParser implements ResponseParser {
@@ -75,39 +69,20 @@ class ChatStreamParser implements ResponseParser {
   }
 }
 
-class ChatBodyParser implements ResponseParser {
-  private readonly chunks: Buffer[] = [];
-
-  constructor(private readonly rec: RequestRecord) {}
-
-  onData(chunk: Buffer): void {
-    this.chunks.push(chunk);
+/** A non-streamed chat completion: the whole answer arrives at once, at the body's end. */
+function readChatBody(rec: RequestRecord, body: any, t: number): void {
+  const choice = body?.choices?.[0];
+  if (!choice) {
+    rec.errorClass = 'bad_response';
+    rec.errorMessage = 'response has no choices';
+    return;
   }
-
-  onEnd(t: number): void {
-    const rec = this.rec;
-    let body: any;
-    try {
-      body = JSON.parse(Buffer.concat(this.chunks).toString('utf8'));
-    } catch {
-      rec.errorClass = 'bad_response';
-      rec.errorMessage = 'response body is not JSON';
-      return;
-    }
-    const choice = body?.choices?.[0];
-    if (!choice) {
-      rec.errorClass = 'bad_response';
-      rec.errorMessage = 'response has no choices';
-      return;
-    }
-    const content = choice.message?.content;
-    if (typeof content === 'string' && content.length > 0) rec.contentPieces.push(JSON.stringify(content).slice(1, -1));
-    rec.finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : null;
-    if (body.usage && typeof body.usage === 'object') applyUsage(rec, body.usage as Usage);
-    rec.firstToken = t;
-    rec.lastToken = t;
-    rec.end = t;
-  }
+  const content = choice.message?.content;
+  if (typeof content === 'string' && content.length > 0) rec.contentPieces.push(JSON.stringify(content).slice(1, -1));
+  rec.finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : null;
+  if (body.usage && typeof body.usage === 'object') applyUsage(rec, body.usage as Usage);
+  rec.firstToken = t;
+  rec.lastToken = t;
 }
 
 export function chatProtocol(target: TargetSpec): Protocol {
@@ -127,7 +102,7 @@ export function chatProtocol(target: TargetSpec): Protocol {
       return { path, body: Buffer.from(JSON.stringify(body)) };
     },
     parser(rec: RequestRecord): ResponseParser {
-      return target.stream ? new ChatStreamParser(rec) : new ChatBodyParser(rec);
+      return target.stream ? new ChatStreamParser(rec) : new JsonBodyParser(rec, readChatBody);
     },
   };
 }

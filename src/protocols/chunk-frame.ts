@@ -1,8 +1,6 @@
 /**
- * Is a compact Chat Completions chunk one well-formed JSON object, checked at a fraction of
- * JSON.parse's cost? A frame check (strings closed, brackets balanced, nothing after the outer
- * object) calls a truncated or garbled event what an SDK would call it; the full parse then
- * names the problem.
+ * Checking a stream's compact Chat Completions chunks (json-scan.ts's frame check) at the cost
+ * of what differs between them.
  *
  * The chunks of one stream differ only in their delta: the text before it (id, object,
  * created, model, system_fingerprint, …, `"delta":{`) and, for plain content chunks, the text
@@ -10,6 +8,7 @@
  * remembers both once checked, so a later chunk costs two string comparisons (V8 compares
  * whole strings at memcmp speed) and the scan of its own content string.
  */
+import { frameDepth, stringEnd } from './json-scan.js';
 
 export interface StreamFrame {
   /** the checked text up to and including `"delta":{`, and the nesting depth there */
@@ -24,45 +23,6 @@ export const newStreamFrame = (): StreamFrame => ({ prefix: '', depth: 0, suffix
 
 export const DELTA_KEY = '"delta":{';
 const CONTENT_KEY = '"content":"';
-
-/**
- * Nesting depth after the characters [from, to) of `s`, begun at `depth` outside any string;
- * -1 when they break the frame of one object (a string left open, a bracket closed that was
- * not open, anything after the outer object closes).
- */
-function frameDepth(s: string, from: number, to: number, depth: number): number {
-  const last = s.length - 1;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 34) {
-      // skip the string, honouring escapes
-      for (i++; i < to; i++) {
-        const d = s.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-      if (i >= to) return -1;
-    } else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) {
-      if (--depth < 0) return -1;
-      if (depth === 0 && i !== last) return -1;
-    }
-  }
-  return depth;
-}
-
-/** Index of the closing quote of a JSON string whose body starts at `from` (-1: none). */
-export function stringEnd(s: string, from: number): number {
-  let i = from;
-  for (;;) {
-    const q = s.indexOf('"', i);
-    if (q < 0) return -1;
-    let bs = 0;
-    for (let j = q - 1; j >= from && s.charCodeAt(j) === 92; j--) bs++;
-    if ((bs & 1) === 0) return q;
-    i = q + 1;
-  }
-}
 
 /** A copy of its own: a slice would keep the whole socket read it came from alive. */
 const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');

@@ -11,8 +11,8 @@ import { startRunLoop, type PlanSlice } from '../load/run-loop.js';
 import { ClientMonitor, type ClientHealth } from '../metrics/client-health.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { RequestRecord } from '../record.js';
-import { chatProtocol } from '../protocols/chat.js';
 import { HttpTransport } from '../protocols/http-transport.js';
+import { protocolFor } from '../protocols/index.js';
 import { RequestLog } from '../report/request-log.js';
 import type { Scenario, TargetSpec } from '../types.js';
 import { failingAbortThreshold } from './live-thresholds.js';
@@ -76,7 +76,7 @@ export async function runSlice(setup: SliceSetup, control: SliceControl): Promis
   const target = { ...setup.target, http: scenario.target.http };
   const datasets = await loadRunDatasets(scenario, target.model);
   const counter = await getEncoder(encodingForModel(target.model).encoding);
-  const protocol = chatProtocol(target);
+  const protocol = protocolFor(target);
   // One table for every dataset: rec.promptIndex indexes it once the dispatcher knows the tenant.
   const table = promptTable(datasets, (p) => protocol.prepare(p));
   const prompts = table.prompts;

@@ -144,7 +144,7 @@ function explain(issue: z.core.$ZodIssue, root: z.core.$ZodType): Problem[] {
     case 'invalid_value': {
       const values = issue.values.map(String);
       const s = didYouMean(String(input), values);
-      const hint = last === 'api' ? 'only chat is supported so far; responses, embeddings and realtime come later' : s ? `did you mean ${s}?` : `use one of: ${values.join(', ')}`;
+      const hint = s ? `did you mean ${s}?` : last === 'api' ? 'chat and responses are supported so far; embeddings and realtime come later' : `use one of: ${values.join(', ')}`;
       return problem(`${fp} must be ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${show(input)}`, hint);
     }
     case 'custom': {

@@ -232,7 +232,7 @@ describe('errors', () => {
 
   it('enum values suggest the closest option', () => {
     expect(fail(`${MINIMAL}target: { kind: urll }\n`)).toMatchObject({ message: 'target.kind must be one of mock, url, got "urll"', hint: 'did you mean url?' });
-    expect(fail(`${MINIMAL}target: { api: responses }\n`).hint).toMatch(/come later/);
+    expect(fail(`${MINIMAL}target: { api: embeddings }\n`).hint).toMatch(/come later/);
   });
 
   it('reports the first problem by position and counts the rest', () => {

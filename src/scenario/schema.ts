@@ -41,14 +41,17 @@ const target = z
   .object({
     kind: z.enum(['mock', 'url']).default('mock').meta({ description: 'mock: start the built-in mock in-process; url: a real endpoint' }),
     url: httpUrl.optional(),
-    api: z.enum(['chat']).default('chat').meta({ description: 'chat for now; responses, embeddings, realtime come later' }),
+    api: z
+      .enum(['chat', 'responses'])
+      .default('chat')
+      .meta({ description: 'chat: POST /chat/completions; responses: POST /responses (the Responses API, sent with store: false). Embeddings and realtime come later.' }),
     model: z.string().min(1).default('gpt-4o-mini'),
     apiKeyEnv: pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name', 'write e.g. OPENAI_API_KEY')
       .default('OPENAI_API_KEY')
       .meta({ description: 'Environment variable holding the API key, sent as Bearer when set; never logged.' }),
     timeout: duration('Per-request timeout.', { positive: true }).default('60s'),
     stream: z.boolean().default(true),
-    streamUsage: z.boolean().default(true).meta({ description: 'Send stream_options.include_usage.' }),
+    streamUsage: z.boolean().default(true).meta({ description: 'api: chat: send stream_options.include_usage. (The Responses API always reports usage in its last event.)' }),
     http: z
       .object({
         h2: z.boolean().default(false),

@@ -1,13 +1,13 @@
 import { startRunLoop } from '../../src/load/run-loop.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
-import { chatProtocol } from '../../src/protocols/chat.js';
 import { HttpTransport } from '../../src/protocols/http-transport.js';
+import { protocolFor } from '../../src/protocols/index.js';
 import type { RequestRecord } from '../../src/record.js';
 import type { LoadSpec, TargetSpec } from '../../src/types.js';
 
 /** Runs the measurement core (plan → transport → recorder) against a URL, keeping every record. */
 export async function runCore(target: TargetSpec, load: LoadSpec, connections?: number) {
-  const protocol = chatProtocol(target);
+  const protocol = protocolFor(target);
   const prepared = protocol.prepare({
     id: 'p',
     messages: [{ role: 'user', content: 'Count to twenty.' }],
