@@ -117,7 +117,7 @@ describe('fault injection', () => {
 });
 
 describe('truth log', () => {
-  it('the client stamps the first token within 2 ms of the mock\'s own log of it at 100 streams', async () => {
+  it('the client\'s TTFT matches the mock\'s own log within 2 ms at 100 streams, its first-token stamp too', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'llm-bench-truth-'));
     closers.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'truth.jsonl');
@@ -146,11 +146,10 @@ describe('truth log', () => {
     // The client's own error: the mock's write of the first token → the client's stamp of it.
     expect(median(lag)).toBeGreaterThanOrEqual(0);
     expect(median(lag)).toBeLessThan(2);
-    // TTFT runs from the client's send, the mock's from its parse of the request: the client's
-    // also holds the request's way in, a loopback round trip with two busy event loops (as in
-    // timing-accuracy.test.ts).
+    // TTFT runs from the client's send, the mock's from its parse of the request: they differ by
+    // the request's way in, which can be a little negative (the send stamp is taken when the
+    // write completes, and the mock's thread may read the bytes first). Measured −0.1 to 0.6 ms.
     const clientTtft = recorder.histogram('ttft', 'phase=measure')!.getValueAtPercentile(50) / 1000;
-    expect(clientTtft - median(serverTtft)).toBeGreaterThanOrEqual(0);
-    expect(clientTtft - median(serverTtft)).toBeLessThan(5);
+    expect(Math.abs(clientTtft - median(serverTtft))).toBeLessThan(2);
   });
 });

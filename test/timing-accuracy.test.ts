@@ -55,12 +55,15 @@ describe('stream timing against a known schedule', () => {
     // client's figure also holds the request's way in (loopback, and the server's event loop
     // noticing it, as on any server). So the client reads longer, by a round trip on loopback
     // with two busy event loops sharing 2 cores: measured 0.9–2.5 ms here, up to 4 ms with other
-    // work on the machine. The request's way in is checked apart: the server never reads a
-    // request before the client stamped it sent (a stamp taken too early would show here).
+    // work on the machine. The request's way in is checked apart: at the median the server reads
+    // a request after the client stamped it sent, or at most a moment before (the stamp is taken
+    // when the write completes; the server's thread can be quicker). A stamp taken too early —
+    // at dispatch, say — would show here as milliseconds.
     const wayIn = records.map((r) => truth.get(r.requestId!)!.received - epoch(r.sent));
-    expect(median(wayIn)).toBeGreaterThanOrEqual(0);
+    expect(median(wayIn)).toBeGreaterThan(-0.5);
+    expect(median(wayIn)).toBeLessThan(3);
     for (const [metric, server] of [['ttft', serverTtft], ['e2e', serverE2e]] as const) {
-      expect(ms(metric) - median(server)).toBeGreaterThanOrEqual(0);
+      expect(ms(metric) - median(server)).toBeGreaterThan(-0.5);
       expect(ms(metric) - median(server)).toBeLessThan(5);
     }
     // the schedule itself: ~100 ms TTFT and ~190 ms to the last write
