@@ -47,6 +47,13 @@ mock.stop();
 const r = outcome.results;
 console.log(`  sent ${r.counts.requests.toLocaleString('en')}, ok ${r.counts.ok.toLocaleString('en')}, dropped ${r.counts.dropped}, ` +
   `${r.throughput.requestsPerSecond.toFixed(0)} req/s, client saturated: ${r.client.saturated}${r.client.reasons.length ? ` (${r.client.reasons.join('; ')})` : ''}`);
+// Where drops happened (maxInFlight reached): a stall shows as one or two windows with a high in-flight peak.
+const dropWindows = r.series.windows.filter((w) => w.dropped > 0);
+if (dropWindows.length > 0) {
+  console.log(`  drops in ${dropWindows.length} of ${r.series.windows.length} windows: ` +
+    dropWindows.slice(0, 5).map((w) => `${w.start} s: ${w.dropped} dropped, ${w.inFlightMax} in flight at most`).join('; '));
+}
+console.log(`  client: event-loop delay p99 ${r.client.eventLoopDelayP99Ms} ms, schedule slip p99 ${r.client.scheduleSlipP99Ms} ms, busy ${(r.client.eventLoopUtilization * 100).toFixed(0)} %`);
 if (samples.length >= 2) {
   const first = samples[0];
   const last = samples.at(-1);
