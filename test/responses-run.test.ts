@@ -130,3 +130,20 @@ describe('first-token stamps against the mock\'s truth log', () => {
     expect(median(lag)).toBeLessThan(2);
   });
 });
+
+describe('api: responses with an output limit below the API minimum', () => {
+  it('warns before the run; the mock then refuses each request with a 400, as the API does', async () => {
+    const text = yaml(tempDir())
+      .replace(`outputTokens: { mean: ${OUTPUT} }`, 'outputTokens: { mean: 8 }')
+      .replace(`maxOutputTokens: ${OUTPUT}`, 'maxOutputTokens: 8');
+    const lines: string[] = [];
+    const scenario = parseScenario(text, '<inline>', {}, { cwd: ROOT, now: new Date() });
+    const { results } = await runScenario(scenario, { log: (l) => lines.push(l) });
+    const warning = lines.findIndex((l) => l.includes('3 prompts ask for fewer than 16 output tokens'));
+    expect(warning).toBeGreaterThanOrEqual(0);
+    // said before the run begins
+    expect(warning).toBeLessThan(lines.findIndex((l) => l.includes('phases')));
+    expect(results.counts.requests).toBe(20);
+    expect(results.counts.byClass.http_4xx).toBe(20);
+  });
+});

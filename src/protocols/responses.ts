@@ -145,3 +145,13 @@ export function responsesProtocol(target: TargetSpec): Protocol {
     },
   };
 }
+
+/** The Responses API refuses max_output_tokens below this with a 400 (and so does the mock). */
+export const RESPONSES_MIN_OUTPUT_TOKENS = 16;
+
+/** Prompts a Responses endpoint would refuse for their output limit: the run warns before it starts. */
+export function belowOutputMinimum(prompts: readonly Prompt[]): number {
+  let n = 0;
+  for (const p of prompts) if (p.maxOutputTokens < RESPONSES_MIN_OUTPUT_TOKENS) n++;
+  return n;
+}
