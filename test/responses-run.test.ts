@@ -2,11 +2,12 @@
  * `target.api: responses` end to end: whole runs against the built-in mock (streamed and not,
  * with its faults), and the client's first-token stamps held against the mock's own log.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateCommand } from '../src/cli/validate.js';
 import { startMockInWorker } from '../src/mock/in-process.js';
 import { readTruthLog } from '../src/mock/truth-log.js';
 import { runScenario } from '../src/run/run-scenario.js';
@@ -145,5 +146,19 @@ describe('api: responses with an output limit below the API minimum', () => {
     expect(warning).toBeLessThan(lines.findIndex((l) => l.includes('phases')));
     expect(results.counts.requests).toBe(20);
     expect(results.counts.byClass.http_4xx).toBe(20);
+  });
+
+  it('llm-bench validate says the same; with 16 or more it says nothing', async () => {
+    const dir = tempDir();
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
+    const file = path.join(dir, 'scenario.yaml');
+    writeFileSync(file, yaml(dir).replace(`outputTokens: { mean: ${OUTPUT} }`, 'outputTokens: { mean: 12 }').replace(`maxOutputTokens: ${OUTPUT}`, 'maxOutputTokens: 12'));
+    expect(await validateCommand(file, io)).toBe(0);
+    expect(out.filter((l) => l.includes('warning: 3 prompts ask for fewer than 16 output tokens'))).toHaveLength(1);
+    out.length = 0;
+    writeFileSync(file, yaml(dir));
+    expect(await validateCommand(file, io)).toBe(0);
+    expect(out.join('\n')).not.toContain('warning');
   });
 });

@@ -1,6 +1,6 @@
 import type { LoadedPrompts } from '../dataset/index.js';
 import { plannedCounts } from '../load/plan.js';
-import { loadRunDatasets } from '../run/prompt-table.js';
+import { loadRunDatasets, outputLimitWarning } from '../run/prompt-table.js';
 import { loadScenario } from '../scenario/load.js';
 import type { CliIo } from './main.js';
 
@@ -34,5 +34,7 @@ export async function validateCommand(file: string, io: CliIo): Promise<number> 
     io.out(`  tenant ${t.name}: ${traffic}, ${t.priority}${own ? `, dataset: ${describeDataset(own)}` : ''}`);
   });
   io.out(`  thresholds: ${scenario.thresholds.length}; output: ${scenario.output.dir}`);
+  const limitWarning = outputLimitWarning(scenario.target.api, datasets);
+  if (limitWarning) io.out(`  warning: ${limitWarning}`);
   return 0;
 }

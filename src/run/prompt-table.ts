@@ -9,6 +9,7 @@ import { loadPrompts, type LoadedPrompts } from '../dataset/index.js';
 import { promptCycle } from '../load/run-loop.js';
 import { deriveSeed } from '../random.js';
 import type { DatasetSpec, Prompt, Scenario } from '../types.js';
+import { belowOutputMinimum, RESPONSES_MIN_OUTPUT_TOKENS } from '../protocols/responses.js';
 
 export interface RunDatasets {
   scenario: LoadedPrompts;
@@ -72,4 +73,16 @@ export function promptTable<P>(datasets: RunDatasets, prepare: (p: Prompt) => P)
       return r.offset + (promptCycle(seq) % r.count);
     },
   };
+}
+
+/**
+ * What `run` and `validate` say when a Responses target would refuse prompts for their output
+ * limit; null when nothing would be. Said, not refused: vLLM and others may take less.
+ */
+export function outputLimitWarning(api: string, datasets: RunDatasets): string | null {
+  if (api !== 'responses') return null;
+  const short = [datasets.scenario, ...datasets.tenants].reduce((n, d) => n + (d ? belowOutputMinimum(d.prompts) : 0), 0);
+  if (short === 0) return null;
+  const min = RESPONSES_MIN_OUTPUT_TOKENS;
+  return `${short} prompt${short === 1 ? ' asks' : 's ask'} for fewer than ${min} output tokens; OpenAI's Responses API (and the mock) refuse max_output_tokens below ${min} with a 400 — set dataset.maxOutputTokens to ${min} or more`;
 }

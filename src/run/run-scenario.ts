@@ -24,8 +24,7 @@ import { loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../types.js';
 import { sliceResults } from './assemble-results.js';
 import { mergeResults } from './merge-results.js';
-import { belowOutputMinimum, RESPONSES_MIN_OUTPUT_TOKENS } from '../protocols/responses.js';
-import { loadRunDatasets } from './prompt-table.js';
+import { loadRunDatasets, outputLimitWarning } from './prompt-table.js';
 import type { ProgressSnapshot } from './progress.js';
 import { runInWorkers } from './run-workers.js';
 import { runSlice, type SliceTick } from './slice-runner.js';
@@ -79,14 +78,8 @@ export async function runScenario(
   // Read (and token-count) every dataset — the scenario's and the tenants' own — before anything
   // starts: their mistakes exit 2 with nothing written, and worker threads then find the token
   // budgets cached.
-  const datasets = await loadRunDatasets(scenario, target.model);
-  if (target.api === 'responses') {
-    // vLLM and others may take less, so this is said, not refused.
-    const short = [datasets.scenario, ...datasets.tenants].reduce((n, d) => n + (d ? belowOutputMinimum(d.prompts) : 0), 0);
-    if (short > 0) {
-      log(`llm-bench: warning: ${short} prompt${short === 1 ? ' asks' : 's ask'} for fewer than ${RESPONSES_MIN_OUTPUT_TOKENS} output tokens; OpenAI's Responses API (and the mock) refuse max_output_tokens below ${RESPONSES_MIN_OUTPUT_TOKENS} with a 400 — set dataset.maxOutputTokens to ${RESPONSES_MIN_OUTPUT_TOKENS} or more`);
-    }
-  }
+  const limitWarning = outputLimitWarning(target.api, await loadRunDatasets(scenario, target.model));
+  if (limitWarning) log(`llm-bench: warning: ${limitWarning}`);
   const outputDir = shard.count > 1 && !opts.outputDirChosen ? path.join(scenario.output.dir, `shard-${shard.index}-of-${shard.count}`) : scenario.output.dir;
   await checkOutputDir(outputDir, opts.outputDirChosen ? '--out' : 'output.dir');
 
