@@ -1,23 +1,16 @@
 /** Interval windows of several parts on one time grid: counts summed, histograms added exactly. */
 import { UserError } from '../errors.js';
-import type { ErrorClass, IntervalWindow, MetricSummary, Results } from '../metrics/results.js';
+import { WINDOW_METRICS, type ErrorClass, type IntervalWindow, type MetricSummary, type Results, type WindowMetric } from '../metrics/results.js';
 import { sumSummaries } from './merge-histograms.js';
 
-interface Bin {
-  requests: number;
-  ok: number;
-  failed: number;
-  dropped: number;
-  byClass: Partial<Record<ErrorClass, number>>;
-  requestsPerSecond: number;
-  outputTokensPerSecond: number;
+type Counted = 'requests' | 'ok' | 'failed' | 'dropped' | 'byClass' | 'requestsPerSecond' | 'outputTokensPerSecond';
+
+interface Bin extends Pick<IntervalWindow, Counted> {
   /** most in flight per part: parts run at once, so the bin's value is their sum */
   inFlight: Map<number, number>;
   remaining: number | null;
-  ttft: Array<{ s: MetricSummary; where: string }>;
-  e2e: Array<{ s: MetricSummary; where: string }>;
-  tpot: Array<{ s: MetricSummary; where: string }>;
-  itl: Array<{ s: MetricSummary; where: string }>;
+  /** each windowed metric's histograms from the parts, to be added */
+  hists: Record<WindowMetric, Array<{ s: MetricSummary; where: string }>>;
 }
 
 /**
@@ -45,7 +38,8 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
       const index = Math.max(0, Math.floor((startMs + lengthMs / 2) / grid));
       let b = bins.get(index);
       if (!b) {
-        b = { requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlight: new Map(), remaining: null, ttft: [], e2e: [], tpot: [], itl: [] };
+        const hists = Object.fromEntries(WINDOW_METRICS.map((m) => [m, []])) as unknown as Bin['hists'];
+        b = { requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, requestsPerSecond: 0, outputTokensPerSecond: 0, inFlight: new Map(), remaining: null, hists };
         bins.set(index, b);
       }
       b.requests += w.requests;
@@ -61,16 +55,19 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
       if (w.rateLimitRemainingTokens !== null && w.rateLimitRemainingTokens !== undefined) {
         b.remaining = b.remaining === null ? w.rateLimitRemainingTokens : Math.min(b.remaining, w.rateLimitRemainingTokens);
       }
-      if (w.ttft) b.ttft.push({ s: w.ttft, where: name(i) });
-      if (w.e2e) b.e2e.push({ s: w.e2e, where: name(i) });
-      if (w.tpot) b.tpot.push({ s: w.tpot, where: name(i) });
-      if (w.itl) b.itl.push({ s: w.itl, where: name(i) });
+      for (const m of WINDOW_METRICS) {
+        const s = w[m];
+        if (s) b.hists[m].push({ s, where: name(i) });
+      }
     }
   }
   const windows: IntervalWindow[] = [...bins.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([index, b]) => {
       const start = (index * grid) / 1000;
+      const sum = (m: WindowMetric): MetricSummary | null => (b.hists[m].length > 0 ? sumSummaries(b.hists[m], `series window at ${start} s: ${m}`) : null);
+      const tpot = sum('tpot');
+      const itl = sum('itl');
       return {
         start,
         length: grid / 1000,
@@ -83,10 +80,11 @@ export function mergeSeries(parts: readonly Results[], starts: readonly number[]
         outputTokensPerSecond: b.outputTokensPerSecond,
         inFlightMax: [...b.inFlight.values()].reduce((n, x) => n + x, 0),
         rateLimitRemainingTokens: b.remaining,
-        ttft: b.ttft.length > 0 ? sumSummaries(b.ttft, `series window at ${start} s: ttft`) : null,
-        e2e: b.e2e.length > 0 ? sumSummaries(b.e2e, `series window at ${start} s: e2e`) : null,
-        ...(b.tpot.length > 0 ? { tpot: sumSummaries(b.tpot, `series window at ${start} s: tpot`) } : {}),
-        ...(b.itl.length > 0 ? { itl: sumSummaries(b.itl, `series window at ${start} s: itl`) } : {}),
+        ttft: sum('ttft'),
+        e2e: sum('e2e'),
+        // added after the first results were written: absent, not null, when a bin has none
+        ...(tpot ? { tpot } : {}),
+        ...(itl ? { itl } : {}),
       };
     });
   return { intervalMs: grid, windows };
