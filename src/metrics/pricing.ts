@@ -89,7 +89,7 @@ export const roundUsd = (x: number): number => Math.round(x * 1e6) / 1e6;
 /**
  * What the tokens cost. `tokens.input` includes the cached ones (as usage.prompt_tokens does):
  * those are charged at the cached price only, the rest at the input price. `partial` are the
- * tokens of attempts cut off part way (no cache facts: all at the input price); they join
+ * tokens of attempts cut off part way (their cached input, when usage said, at the cached price); they join
  * the amounts and are also given apart. `okRequests` divides the total into `perRequest`
  * (null without any).
  */
@@ -97,14 +97,17 @@ export function costOf(
   tokens: { input: number; cachedInput: number; output: number },
   quote: PriceQuote,
   okRequests = 0,
-  partial: { input: number; output: number } = { input: 0, output: 0 },
+  partial: { input: number; cachedInput?: number; output: number } = { input: 0, output: 0 },
 ): CostSummary {
   const { prices } = quote;
-  const cached = Math.min(Math.max(0, tokens.cachedInput), Math.max(0, tokens.input));
-  const partialInput = (Math.max(0, partial.input) * prices.input) / 1e6;
+  const cachedOf = (t: { input: number; cachedInput?: number }) => Math.min(Math.max(0, t.cachedInput ?? 0), Math.max(0, t.input));
+  const cached = cachedOf(tokens);
+  const partialCached = cachedOf(partial);
+  const partialInput = ((Math.max(0, partial.input) - partialCached) * prices.input) / 1e6;
+  const partialCachedInput = (partialCached * prices.cachedInput) / 1e6;
   const partialOutput = (Math.max(0, partial.output) * prices.output) / 1e6;
   const input = ((Math.max(0, tokens.input) - cached) * prices.input) / 1e6 + partialInput;
-  const cachedInput = (cached * prices.cachedInput) / 1e6;
+  const cachedInput = (cached * prices.cachedInput) / 1e6 + partialCachedInput;
   const output = (Math.max(0, tokens.output) * prices.output) / 1e6 + partialOutput;
   const total = input + cachedInput + output;
   return {
@@ -117,6 +120,6 @@ export function costOf(
     output: roundUsd(output),
     total: roundUsd(total),
     perRequest: okRequests > 0 ? roundUsd(total / okRequests) : null,
-    partial: roundUsd(partialInput + partialOutput),
+    partial: roundUsd(partialInput + partialCachedInput + partialOutput),
   };
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Dispatcher } from '../load/dispatcher.js';
+import { DEFAULT_RETRY } from '../load/retry.js';
 import { newRecord } from '../record.js';
 import { decode } from './hdr.js';
 import { MetricsRecorder } from './recorder.js';
@@ -124,5 +126,45 @@ describe('interval windows', () => {
     // gaps 10, 0, 20 per request
     expect(windows[1]!.itl!.count).toBe(3);
     near(windows[1]!.itl!.max, 20);
+  });
+});
+
+describe('partial attempts (billed for what they streamed), through the dispatcher', () => {
+  /** Each attempt gets a 200, streams 5 tokens, then times out; `retryAfterMs` is the backoff. */
+  async function run(retryAfterMs: number, maxRetries: number) {
+    const recorder = new MetricsRecorder({ model: 'm', phaseNames: ['p'], inputTokensOf: () => 100 });
+    const dispatcher = new Dispatcher({
+      seed: 1,
+      retry: { ...DEFAULT_RETRY, maxRetries, base: retryAfterMs, max: retryAfterMs, jitter: 'none' },
+      budgetOf: () => 0,
+      sendAttempt: (rec, done) => {
+        Object.assign(rec, { status: 200, dispatched: 1, sent: 1, firstToken: 2, lastToken: 6, end: 10, errorClass: 'timeout' });
+        rec.tokenTimes.push(2, 3, 4, 5, 6);
+        setImmediate(() => done(rec));
+      },
+      onRetry: (rec) => recorder.recordRetry(rec),
+    });
+    const finished = new Promise<void>((resolve) =>
+      dispatcher.send(newRecord(0, 0, 0, 0), (rec) => {
+        recorder.recordRequest(rec);
+        resolve();
+      }),
+    );
+    await Promise.race([finished, new Promise((r) => setTimeout(r, 100))]);
+    // the run ends: a retry still waiting comes back as the request's end, as slice-runner does
+    for (const rec of dispatcher.stop().failed) recorder.recordRequest(rec);
+    return recorder;
+  }
+
+  it('an attempt counted when retried is not counted again when the run stops before the retry', async () => {
+    const r = await run(60_000, 2);
+    expect([r.retries, r.failed]).toEqual([1, 1]);
+    expect(r.partial).toEqual({ attempts: 1, input: 100, cachedInput: 0, output: 5 });
+  });
+
+  it('every attempt that streamed is counted: the retried one and the last', async () => {
+    const r = await run(1, 1);
+    expect([r.retries, r.failed]).toEqual([1, 1]);
+    expect(r.partial).toEqual({ attempts: 2, input: 200, cachedInput: 0, output: 10 });
   });
 });

@@ -61,7 +61,9 @@ export class MetricsRecorder {
    * Attempts that failed after a 2xx and some content (a cut stream, a timeout mid-answer):
    * the provider bills what it generated, so cost counts their tokens; the metrics do not.
    */
-  readonly partial = { attempts: 0, input: 0, output: 0 };
+  readonly partial = { attempts: 0, input: 0, cachedInput: 0, output: 0 };
+  /** the attempt a record was counted as partial for: a retry still waiting when the run stops comes back as the request's end */
+  private readonly partialCounted = new WeakMap<RequestRecord, number>();
   requests = 0;
   /** requests that met every SLO */
   good = 0;
@@ -120,8 +122,11 @@ export class MetricsRecorder {
 
   private countPartial(rec: RequestRecord): void {
     if (rec.status < 200 || rec.status >= 300 || rec.tokenTimes.length === 0) return;
+    if (this.partialCounted.get(rec) === rec.attempts) return;
+    this.partialCounted.set(rec, rec.attempts);
     this.partial.attempts++;
     this.partial.input += rec.usageInputTokens ?? this.opts.inputTokensOf?.(rec.promptIndex) ?? 0;
+    this.partial.cachedInput += rec.usageCachedInputTokens ?? 0;
     this.partial.output +=
       rec.usageOutputTokens ?? (this.opts.countTokens && rec.contentPieces.length > 0 ? this.opts.countTokens(rec.contentPieces) : rec.tokenTimes.length);
   }

@@ -191,6 +191,8 @@ export interface Results {
      */
     partialAttempts?: number;
     partialInput?: number;
+    /** of partialInput, read from the prompt cache (when a failed attempt's usage said so) */
+    partialCachedInput?: number;
     partialOutput?: number;
   };
   throughput: {

@@ -50,7 +50,8 @@ export function deltaPiece(data: string): string | null {
 /**
  * The event's type when the server sent no `event:` line: the JSON `type`, which the API
  * puts first. A nested item's type (not `response.*` or `error`) found first, or spaced
- * JSON, falls back to a full parse. null when there is no readable type.
+ * JSON, falls back to a full parse; a top-level error object without a type is `error`. null
+ * when there is no readable type.
  */
 export function eventTypeOf(data: string): string | null {
   const k = data.indexOf(TYPE_KEY);
@@ -61,8 +62,11 @@ export function eventTypeOf(data: string): string | null {
     if (type.startsWith('response.') || type === 'error') return type;
   }
   try {
-    const type: unknown = JSON.parse(data)?.type;
-    return typeof type === 'string' ? type : null;
+    const obj = JSON.parse(data);
+    const type: unknown = obj?.type;
+    if (typeof type === 'string') return type;
+    // {"error":{...}} with no type: an API error, as the SDKs read a top-level error key
+    return obj?.error && typeof obj.error === 'object' ? 'error' : null;
   } catch {
     return null;
   }

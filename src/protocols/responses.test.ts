@@ -116,6 +116,9 @@ describe('responses stream parser', () => {
     expect([flat.errorClass, flat.errorMessage]).toEqual(['stream_cut', 'Slow down']);
     const failed = parse([[sse([...OPENING, delta('x'), ['response.failed', { response: response('failed', { error: { code: 'server_error', message: 'boom' } }) }]]), 6]], 9);
     expect([failed.errorClass, failed.errorMessage, failed.end]).toEqual(['stream_cut', 'boom', 6]);
+    // a proxy's bare {"error":{...}} with no event line and no type: an API error, as chat reads it
+    const bare = whole(sse([...OPENING, delta('x')]) + 'data: {"error":{"message":"overloaded","type":"server_error"}}\n\n');
+    expect([bare.errorClass, bare.errorMessage, bare.tokenTimes.length]).toEqual(['stream_cut', 'overloaded', 1]);
   });
 
   it('a body that ends without a terminal event is a cut stream, ended at the body end', () => {

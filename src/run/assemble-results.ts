@@ -67,6 +67,7 @@ export function assembleResults(f: RunFacts): Results {
       tokensPerEvent: t.eventsWithUsage > 0 ? round3(t.outputWithUsage / t.eventsWithUsage) : null,
       partialAttempts: recorder.partial.attempts,
       partialInput: recorder.partial.input,
+      partialCachedInput: recorder.partial.cachedInput,
       partialOutput: recorder.partial.output,
     },
     throughput: {
