@@ -137,4 +137,16 @@ describe("a stream's frame (the text its chunks share before the delta, checked 
     const broken = moved.replace('"id":"c"', '"id":"c').replace('}]}', ']}');
     expect(chunkFacts(broken, false, frame).error).toMatch(/^malformed/);
   });
+
+  it('stops remembering tails that differ every time (per-chunk obfuscation padding), reading each chunk as before', () => {
+    const frame = newStreamFrame();
+    const padded = (i: number) => chunk({ content: `w${i}` }, { obfuscation: 'x'.repeat(i % 7) + String(i) });
+    for (let i = 0; i < 20; i++) expect(chunkFacts(padded(i), false, frame)).toEqual(chunkFacts(padded(i), false));
+    expect(frame.suffixMisses).toBe(4);
+    // and a plain stream's tails are remembered (misses reset on a hit)
+    const plain = newStreamFrame();
+    for (let i = 0; i < 20; i++) chunkFacts(chunk({ content: `w${i}` }), false, plain);
+    expect(plain.suffixMisses).toBe(0);
+    expect(plain.suffix.length).toBeGreaterThan(0);
+  });
 });

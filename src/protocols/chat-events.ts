@@ -4,7 +4,7 @@
  * a full parse; both paths give the same answer.
  */
 import { checkFramed, framedContent, rememberSuffix, type StreamFrame } from './chunk-frame.js';
-import { stringEnd } from './json-scan.js';
+import { detach, stringEnd } from './json-scan.js';
 
 export { newStreamFrame, type StreamFrame } from './chunk-frame.js';
 
@@ -57,7 +57,7 @@ const CONTENT_KEYS = ['"content":"', '"reasoning_content":"', '"reasoning":"'] a
 function compactFacts(data: string, frame?: StreamFrame): ChunkFacts {
   if (frame !== undefined) {
     const quick = framedContent(data, frame);
-    if (quick !== null) return { content: true, piece: data.slice(quick.start, quick.end), finishReason: quick.finish, usage: null, error: null };
+    if (quick !== null) return { content: true, piece: detach(data.slice(quick.start, quick.end)), finishReason: quick.finish, usage: null, error: null };
   }
   const facts: ChunkFacts = { content: false, piece: null, finishReason: null, usage: null, error: null };
   // Mid-stream errors are a top-level {"error":{...}} object; anything garbled gets the full parse.
@@ -75,7 +75,7 @@ function compactFacts(data: string, frame?: StreamFrame): ChunkFacts {
       if (data.charCodeAt(start) === 34) continue; // empty string: role-only opening chunk
       const end = stringEnd(data, start);
       facts.content = true;
-      facts.piece = end < 0 ? null : data.slice(start, end);
+      facts.piece = end < 0 ? null : detach(data.slice(start, end));
       if (end > 0) rest = end;
       if (key === CONTENT_KEYS[0]) [contentKeyAt, contentEnd] = [k, end];
       break;
@@ -85,7 +85,7 @@ function compactFacts(data: string, frame?: StreamFrame): ChunkFacts {
       const a = data.indexOf('"arguments":"', delta);
       if (a >= 0) {
         const end = stringEnd(data, a + 13);
-        facts.piece = end < 0 ? null : data.slice(a + 13, end);
+        facts.piece = end < 0 ? null : detach(data.slice(a + 13, end));
         if (end > 0) rest = end;
       }
     }

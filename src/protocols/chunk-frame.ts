@@ -8,7 +8,7 @@
  * remembers both once checked, so a later chunk costs two string comparisons (V8 compares
  * whole strings at memcmp speed) and the scan of its own content string.
  */
-import { frameDepth, stringEnd } from './json-scan.js';
+import { detach, frameDepth, stringEnd } from './json-scan.js';
 
 export interface StreamFrame {
   /** the checked text up to and including `"delta":{`, and the nesting depth there */
@@ -17,15 +17,20 @@ export interface StreamFrame {
   /** the checked text after a content string that starts the delta, and its finish_reason */
   suffix: string;
   suffixFinish: string | null;
+  /** tails that differed from the remembered one in a row: a stream whose tails all differ stops remembering */
+  suffixMisses: number;
 }
 
-export const newStreamFrame = (): StreamFrame => ({ prefix: '', depth: 0, suffix: '', suffixFinish: null });
+export const newStreamFrame = (): StreamFrame => ({ prefix: '', depth: 0, suffix: '', suffixFinish: null, suffixMisses: 0 });
+
+/**
+ * Tails that differ this many times in a row are not worth remembering: OpenAI's per-chunk
+ * `obfuscation` padding, say, makes every tail unique.
+ */
+const SUFFIX_MISSES_GIVE_UP = 4;
 
 export const DELTA_KEY = '"delta":{';
 const CONTENT_KEY = '"content":"';
-
-/** A copy of its own: a slice would keep the whole socket read it came from alive. */
-const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
 
 /** `s.slice(from) === text`, without making the slice when the lengths differ. */
 const endsAs = (s: string, from: number, text: string): boolean => s.length - from === text.length && s.slice(from) === text;
@@ -37,12 +42,13 @@ const endsAs = (s: string, from: number, text: string): boolean => s.length - fr
  */
 export function framedContent(data: string, frame: StreamFrame): { start: number; end: number; finish: string | null } | null {
   const p = frame.prefix.length;
-  if (p === 0 || frame.suffix.length === 0 || data.length <= p || data.slice(0, p) !== frame.prefix) return null;
+  if (p === 0 || frame.suffix.length === 0 || frame.suffixMisses >= SUFFIX_MISSES_GIVE_UP || data.length <= p || data.slice(0, p) !== frame.prefix) return null;
   if (!data.startsWith(CONTENT_KEY, p)) return null;
   const start = p + CONTENT_KEY.length;
   if (data.charCodeAt(start) === 34) return null; // empty content: the role-only opening chunk
   const end = stringEnd(data, start);
   if (end < 0 || !endsAs(data, end + 1, frame.suffix)) return null;
+  frame.suffixMisses = 0;
   return { start, end, finish: frame.suffixFinish };
 }
 
@@ -63,7 +69,7 @@ export function checkFramed(data: string, frame: StreamFrame | undefined): { ok:
     const end = delta + DELTA_KEY.length;
     const depth = frameDepth(data, 0, end, 0);
     if (depth > 0) {
-      frame.prefix = own(data.slice(0, end));
+      frame.prefix = detach(data.slice(0, end));
       frame.depth = depth;
       frame.suffix = '';
     }
@@ -76,8 +82,12 @@ export function checkFramed(data: string, frame: StreamFrame | undefined): { ok:
  * (closing quote at `end`) and that carries no usage: remember the text after that string.
  */
 export function rememberSuffix(frame: StreamFrame, data: string, contentKeyAt: number, end: number, finish: string | null): void {
+  if (frame.suffixMisses >= SUFFIX_MISSES_GIVE_UP) return;
   if (contentKeyAt !== frame.prefix.length || frame.prefix.length === 0 || data.slice(0, frame.prefix.length) !== frame.prefix) return;
-  if (frame.suffix.length > 0 && endsAs(data, end + 1, frame.suffix)) return;
-  frame.suffix = own(data.slice(end + 1));
+  if (frame.suffix.length > 0) {
+    if (endsAs(data, end + 1, frame.suffix)) return;
+    frame.suffixMisses++;
+  }
+  frame.suffix = detach(data.slice(end + 1));
   frame.suffixFinish = finish;
 }

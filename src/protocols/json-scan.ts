@@ -49,3 +49,13 @@ export function wellFormedObject(s: string): boolean {
   const n = s.length;
   return n >= 2 && s.charCodeAt(0) === 123 && s.charCodeAt(n - 1) === 125 && frameDepth(s, 0, n, 0) === 0;
 }
+
+/**
+ * A copy of `s` that keeps nothing else alive. V8 makes a slice of 13 or more characters a view
+ * into the string it was cut from — here a whole socket read, up to 64 KB — so a piece kept for
+ * the rest of a request would keep its read too. Concatenating and slicing again makes V8 copy
+ * the characters into a string of their own (about 70 ns for a token's piece).
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (s + ' ').slice(0, -1);
+}

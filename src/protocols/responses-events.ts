@@ -4,7 +4,7 @@
  * without JSON.parse. The one event that ends a response is rare, so it is parsed whole.
  */
 import type { Usage } from './chat-events.js';
-import { stringEnd, wellFormedObject } from './json-scan.js';
+import { detach, stringEnd, wellFormedObject } from './json-scan.js';
 
 /**
  * Events whose `delta` is text the model generated: a non-empty one is a content token.
@@ -36,7 +36,8 @@ export function deltaPiece(data: string): string | null {
   if (k >= 0) {
     const start = k + DELTA_KEY.length;
     const end = stringEnd(data, start);
-    return end < 0 ? null : data.slice(start, end);
+    // kept until the request ends: a copy, not a view into the whole read
+    return end < 0 ? null : detach(data.slice(start, end));
   }
   // Spaced JSON (`"delta": "…"`) or no delta string at all: the full parse decides.
   try {
