@@ -83,7 +83,11 @@ describe('failure classes', () => {
     });
     const { records } = await once()(url);
     expect(records.map((r) => r.errorClass).sort()).toEqual(['bad_response', 'stream_cut']);
-    expect(records.find((r) => r.errorClass === 'stream_cut')!.errorMessage).toBe('model crashed');
+    const cut = records.find((r) => r.errorClass === 'stream_cut')!;
+    expect(cut.errorMessage).toBe('model crashed');
+    // it ended when the error event came, after its one token
+    expect(cut.end).toBeGreaterThanOrEqual(cut.lastToken);
+    for (const r of records) expect(Number.isNaN(r.end)).toBe(false);
   });
 
   it('a response slower than target.timeout is a timeout, and the run does not wait for it', async () => {

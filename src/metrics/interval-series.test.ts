@@ -89,3 +89,17 @@ describe('interval windows: ITL', () => {
     expect(w!.itl).toBeNull();
   });
 });
+
+describe('interval windows: a record later than the closed windows', () => {
+  it('joins the oldest open window: no window appears twice, and every request is counted once', () => {
+    const r = new MetricsRecorder({ model: 'm', phaseNames: ['a'], series: { intervalMs: 100, t0: 0 } });
+    for (let i = 0; i < 10; i++) r.recordRequest(streamed(i, i * 100 + 10, [0, 5]));
+    // a retry left waiting at stop comes back with its end ~850 ms in the past
+    r.recordRequest(streamed(99, 60, [0, 5]));
+    const windows = r.series!.finish();
+    const starts = windows.map((w) => w.start);
+    expect(new Set(starts).size).toBe(starts.length);
+    expect(windows.reduce((n, w) => n + w.requests, 0)).toBe(11);
+    expect(windows.reduce((n, w) => n + (w.itl?.count ?? 0), 0)).toBe(r.histogram('itl')!.totalCount);
+  });
+});

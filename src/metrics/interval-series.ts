@@ -30,6 +30,8 @@ export class IntervalSeries {
   private readonly open = new Map<number, OpenWindow>();
   private readonly closed: IntervalWindow[] = [];
   private newest = 0;
+  /** the highest window index closed so far (-1: none) */
+  private closedThrough = -1;
 
   constructor(
     readonly intervalMs: number,
@@ -38,7 +40,10 @@ export class IntervalSeries {
   ) {}
 
   private window(t: number): OpenWindow {
-    const index = Math.max(0, Math.floor((t - this.t0) / this.intervalMs));
+    let index = Math.max(0, Math.floor((t - this.t0) / this.intervalMs));
+    // A window already closed is summarised and gone; a record that late (a retry left waiting
+    // when the run stopped, its end long past) joins the oldest window still open.
+    if (index <= this.closedThrough) index = this.closedThrough + 1;
     let w = this.open.get(index);
     if (!w) {
       w = { index, requests: 0, ok: 0, failed: 0, dropped: 0, byClass: {}, outputTokens: 0, ttft: newHistogram(), e2e: newHistogram(), tpot: newHistogram(), itl: newHistogram(), inFlightMax: 0, remainingTokens: null };
@@ -89,6 +94,7 @@ export class IntervalSeries {
 
   private close(w: OpenWindow): void {
     this.open.delete(w.index);
+    if (w.index > this.closedThrough) this.closedThrough = w.index;
     const seconds = this.intervalMs / 1000;
     this.closed.push({
       start: (w.index * this.intervalMs) / 1000,

@@ -56,6 +56,7 @@ class ChatStreamParser implements ResponseParser {
     if (facts.error !== null) {
       rec.errorClass = facts.error.startsWith('malformed') ? 'bad_response' : 'stream_cut';
       rec.errorMessage = facts.error;
+      rec.end = t; // nothing after this event counts: the response ended here
       return;
     }
     if (facts.content) {
